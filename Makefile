@@ -1,0 +1,48 @@
+# The two commands: `make run` (set up + serve the demo on SQLite) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app oep
+
+.PHONY: run test setup test-setup system-deps translations extract-messages serve-postgres bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+setup: $(VENV)/.installed translations
+
+test-setup: $(VENV)/.installed-test translations system-deps
+
+## Compile the translation catalogues (.po -> .mo).
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d oep/translations 2>&1 | grep -v "^compiling" || true
+
+## Re-extract the strings to translate and merge them into every catalogue.
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o oep/translations/messages.pot .
+	$(BIN)/pybabel update -i oep/translations/messages.pot -d oep/translations --no-fuzzy-matching
+
+## System packages the browser tests and fast PDFs need (Chromium, HarfBuzz subsetter).
+system-deps:
+	@./.ci/system-deps
+
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) oep demo --if-empty
+	@echo "OEP is served on http://127.0.0.1:5000 (stop with Ctrl-C)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: test-setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: test-setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,41 @@
+"""Forms for signing in, passwords and invitations."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from oep.accounts.models import Role
+from oep.core.forms import MultiCheckboxField, options, strip
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)], filters=[strip])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)], filters=[strip])
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+    )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+
+
+class InviteForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)], filters=[strip])
+    role = SelectField(
+        _l("Role"),
+        choices=options([(Role.TRAINER.value, Role.TRAINER.label), (Role.COORDINATOR.value, Role.COORDINATOR.label)]),
+    )
+    sites = MultiCheckboxField(_l("Sites (for a trainer)"), coerce=int)

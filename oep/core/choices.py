@@ -1,0 +1,37 @@
+"""Choice lists for forms: countries, time zones, languages, in the interface's language."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from zoneinfo import available_timezones
+
+from babel import Locale
+from flask_babel import get_locale
+
+from oep.core.i18n import INTERFACE_LANGUAGES, spoken_language_choices
+
+ZONE_REGIONS = ("Africa/", "America/", "Asia/", "Atlantic/", "Australia/", "Europe/", "Indian/", "Pacific/")
+
+
+@lru_cache(maxsize=1)
+def timezone_choices() -> list[tuple[str, str]]:
+    zones = sorted(z for z in available_timezones() if z.startswith(ZONE_REGIONS))
+    return [(z, z.replace("_", " ")) for z in zones + ["UTC"]]
+
+
+def country_choices() -> list[tuple[str, str]]:
+    territories = Locale.parse(str(get_locale())).territories
+    codes = [(code, name) for code, name in territories.items() if len(code) == 2 and code.isalpha() and code not in ("ZZ", "XA", "XB", "EU", "EZ", "UN", "QO")]
+    return sorted(codes, key=lambda pair: pair[1].casefold())
+
+
+def country_name(code: str) -> str:
+    return Locale.parse(str(get_locale())).territories.get(code, code)
+
+
+def interface_language_choices() -> list[tuple[str, str]]:
+    return list(INTERFACE_LANGUAGES.items())
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return spoken_language_choices()

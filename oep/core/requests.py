@@ -1,0 +1,53 @@
+"""The request cycle: one commit per request, at the end; security headers."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.exc import IntegrityError
+
+from oep.extensions import db
+
+log = logging.getLogger(__name__)
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def init_app(app):
+    @app.after_request
+    def commit_or_roll_back(response):
+        """Commit what the request changed, once, if it succeeded; otherwise roll it back.
+
+        Any answer of 400 or above (an error page, a form sent back with its errors) leaves
+        the database as it was.
+        """
+        if response.status_code >= 400:
+            db.session.rollback()
+            return response
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            log.exception("Commit refused by a database constraint")
+            from oep.core.errors import render_error
+
+            body, code = render_error(409)
+            return app.make_response((body, code))
+        return response
+
+    @app.teardown_request
+    def roll_back_on_exception(exc):
+        if exc is not None:
+            db.session.rollback()
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        return response

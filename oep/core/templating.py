@@ -1,0 +1,77 @@
+"""Template helpers: dates in a site's time zone, the navigation for each role."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import request, url_for
+from flask_babel import format_date, format_datetime
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+
+
+def localdatetime(value: datetime | None, tz: str | None = None, fmt: str = "medium") -> str:
+    """A UTC datetime shown in the time zone ``tz`` (a site's), in the interface's language."""
+    if value is None:
+        return ""
+    if tz:
+        value = value.astimezone(ZoneInfo(tz))
+    return format_datetime(value, fmt, rebase=False)
+
+
+def localdate(value: date | None, fmt: str = "medium") -> str:
+    return format_date(value, fmt) if value else ""
+
+
+def navigation() -> list[tuple[str, str, str]]:
+    """(endpoint, url, label) for the signed-in user's main menu."""
+    if not current_user.is_authenticated:
+        return []
+    items = [("dashboard.index", _l("Dashboard"))]
+    if current_user.is_coordinator:
+        items += [
+            ("programmes.index", _l("Programmes")),
+            ("organisations.review", _l("Review")),
+            ("organisations.index", _l("Organisations")),
+            ("organisations.competences", _l("Competences")),
+            ("accounts.users", _l("People")),
+        ]
+    elif current_user.is_trainer:
+        items += [
+            ("programmes.index", _l("My sites")),
+            ("organisations.review", _l("Review")),
+            ("organisations.index", _l("Organisations")),
+        ]
+    elif current_user.is_contact:
+        org_id = current_user.organisation_id
+        items += [
+            ("organisations.detail", _l("My organisation"), {"org_id": org_id}),
+            ("organisations.participants", _l("Participants"), {"org_id": org_id}),
+            ("organisations.edit_competences", _l("Competences"), {"org_id": org_id}),
+        ]
+    result = []
+    for item in items:
+        endpoint, label = item[0], item[1]
+        kwargs = item[2] if len(item) > 2 else {}
+        result.append((endpoint, url_for(endpoint, **kwargs), label))
+    return result
+
+
+def is_current(endpoint: str) -> bool:
+    return request.endpoint == endpoint
+
+
+def nl2br(text: str) -> Markup:
+    from markupsafe import escape
+
+    return Markup("<br>").join(escape(text or "").splitlines())
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters["localdatetime"] = localdatetime
+    app.jinja_env.filters["localdate"] = localdate
+    app.jinja_env.filters["nl2br"] = nl2br
+    app.jinja_env.globals["navigation"] = navigation
+    app.jinja_env.globals["is_current"] = is_current

@@ -1,0 +1,1 @@
+"""Each role's home page after signing in."""

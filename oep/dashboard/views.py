@@ -1,0 +1,35 @@
+"""The dashboard: what waits for the user, by role."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from oep.accounts.models import Role
+from oep.core.access import roles_required
+from oep.organisations import queries as org_queries
+from oep.programmes import queries as programme_queries
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.route("/dashboard")
+@roles_required(Role.COORDINATOR, Role.TRAINER, Role.CONTACT)
+def index():
+    context = {}
+    if current_user.is_contact:
+        organisation = current_user.organisation
+        context.update(
+            organisation=organisation,
+            enrolments=org_queries.organisation_enrolments(organisation, current_user),
+            participant_count=org_queries.participant_count(organisation),
+            competence_count=len(org_queries.organisation_competences(organisation)),
+        )
+    else:
+        programmes = programme_queries.programmes_for(current_user)
+        context.update(
+            pending=org_queries.pending_count(current_user),
+            programmes=programmes,
+            sites=[s for p in programmes for s in p.sites if current_user.is_coordinator or s in current_user.sites],
+        )
+    return render_template("dashboard/index.html", **context)

@@ -1,0 +1,183 @@
+"""Building the demo programme through the same services the app uses."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from oep.accounts import services as accounts
+from oep.accounts.models import Role, User
+from oep.core.db import Base
+from oep.demo import data
+from oep.organisations import services as organisations
+from oep.organisations.models import (
+    Competence,
+    CompetenceDirection,
+    EnrolmentStatus,
+    OrganisationType,
+)
+from oep.programmes import services as programmes
+from oep.programmes.models import CommitteeCategory
+
+#: The demo's log-ins. Demo data only: never load the demo into a real deployment.
+COORDINATOR = ("coordinator@example.org", "demo-coordinator-2026")
+TRAINER = ("trainer.palermo@example.org", "demo-trainer-2026")
+CONTACT = ("contact@example.org", "demo-contact-2026")
+
+
+@dataclass
+class DemoSummary:
+    sites: int
+    organisations: int
+    participants: int
+    logins: list[tuple[str, str, str]]
+
+
+def database_is_empty(session: Session) -> bool:
+    return session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def clear_database(session: Session) -> None:
+    for table in reversed(Base.metadata.sorted_tables):
+        session.execute(table.delete())
+
+
+def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> DemoSummary:
+    rng = random.Random(seed)
+    today = today or date.today()
+    hashes = {password: accounts.hash_password(password) for _email, password in (COORDINATOR, TRAINER, CONTACT)}
+
+    coordinator = accounts.create_user(
+        session, email=COORDINATOR[0], name="Sofia Marino", role=Role.COORDINATOR, password_hash=hashes[COORDINATOR[1]]
+    )
+    accounts.create_user(
+        session, email="coordinator.assistant@example.org", name="Jonas Berg", role=Role.COORDINATOR,
+        password_hash=hashes[COORDINATOR[1]],
+    )
+
+    starts = today - timedelta(days=60)
+    programme = programmes.create_programme(
+        session,
+        name=data.PROGRAMME["name"],
+        description=data.PROGRAMME["description"],
+        starts_on=starts,
+        ends_on=starts + timedelta(days=300),
+        languages=data.PROGRAMME["languages"],
+        registration_open=True,
+        completion_min_attendance_percent=80,
+        completion_requires_mandatory_modules=True,
+        certificate_signatory_name=data.PROGRAMME["signatory"][0],
+        certificate_signatory_title=data.PROGRAMME["signatory"][1],
+        funder_acknowledgement="Co-funded by the European Union",
+    )
+    for title, summary, hours, mandatory in data.MODULES:
+        programmes.add_module(session, programme, title=title, summary=summary, hours=Decimal(hours), mandatory=mandatory)
+
+    competences = {name: organisations.add_competence(session, name, description) for name, description in data.COMPETENCES}
+
+    organisation_count = participant_count = 0
+    contact_number = 0
+    for site_data in data.SITES:
+        trainers = []
+        for name, email in site_data["trainers"]:
+            password_hash = hashes[TRAINER[1]]
+            trainers.append(accounts.create_user(session, email=email, name=name, role=Role.TRAINER, password_hash=password_hash))
+        site = programmes.create_site(
+            session,
+            programme,
+            city=site_data["city"],
+            country=site_data["country"],
+            timezone=site_data["timezone"],
+            local_language=site_data["local_language"],
+            partner_organisation=site_data["partner"],
+            trainers=trainers,
+        )
+        for name, org, category in site_data["committee"]:
+            programmes.add_committee_member(session, site, name=name, organisation=org, category=CommitteeCategory(category))
+
+        for index, (name, org_type, sector, languages) in enumerate(site_data["organisations"]):
+            contact_number += 1
+            email = CONTACT[0] if contact_number == 1 else f"contact{contact_number}@example.org"
+            locale = site_data["local_language"] if rng.random() < 0.6 else "en"
+            enrolment = organisations.register_organisation(
+                session,
+                site=site,
+                name=name,
+                type=OrganisationType(org_type),
+                sector=sector,
+                city=site_data["city"],
+                website=f"https://www.example.org/{contact_number}",
+                languages=languages,
+                description=f"{sector} in {site_data['city']}.",
+                contact_name=_person_name(rng, site_data["local_language"] if org_type != "migrant_association" else "world"),
+                email=email,
+                password_hash=hashes[CONTACT[1]],
+                password=None,
+                locale=locale,
+                notify=False,
+            )
+            organisation = enrolment.organisation
+            organisation_count += 1
+            _declare_competences(session, rng, organisation, org_type, competences)
+
+            # Most are accepted; the last few of each site wait for review, one is waitlisted.
+            if index < 9:
+                organisations.decide_enrolment(session, enrolment, EnrolmentStatus.ACCEPTED, "", coordinator)
+                people = rng.randint(4, 6)
+            elif index == 9:
+                organisations.decide_enrolment(
+                    session, enrolment, EnrolmentStatus.WAITLISTED,
+                    "The course in this city is full; we will offer you the next free place.", coordinator,
+                )
+                people = 1
+            else:
+                people = 2
+            for _ in range(people):
+                origin = "world" if org_type == "migrant_association" or rng.random() < 0.25 else site_data["local_language"]
+                language = site_data["local_language"] if origin != "world" else rng.choice([site_data["local_language"], "en"])
+                organisations.add_participant(
+                    session,
+                    organisation,
+                    organisations.ParticipantData(
+                        name=_person_name(rng, origin),
+                        email="" if rng.random() < 0.3 else f"p{participant_count + 1}@example.org",
+                        preferred_language=language,
+                    ),
+                )
+                participant_count += 1
+    # Demo mails are not sent: drop what the services queued.
+    session.info.pop("oep_pending_mail", None)
+    return DemoSummary(
+        sites=len(data.SITES),
+        organisations=organisation_count,
+        participants=participant_count,
+        logins=[
+            ("coordinator", *COORDINATOR),
+            ("trainer (Palermo)", *TRAINER),
+            ("organisation contact", *CONTACT),
+        ],
+    )
+
+
+def _person_name(rng: random.Random, origin: str) -> str:
+    return f"{rng.choice(data.FIRST_NAMES[origin])} {rng.choice(data.LAST_NAMES[origin])}"
+
+
+def _declare_competences(session, rng, organisation, org_type, competences) -> None:
+    kind = org_type if org_type in data.OFFER_BIAS else "other"
+    offers = rng.sample(data.OFFER_BIAS[kind], k=min(3, len(data.OFFER_BIAS[kind])))
+    needs = [n for n in rng.sample(data.NEED_BIAS[kind], k=min(3, len(data.NEED_BIAS[kind]))) if n not in offers]
+    choices = [
+        organisations.CompetenceChoice(competences[name].id, CompetenceDirection.OFFER, rng.randint(1, 3))
+        for name in offers
+    ] + [
+        organisations.CompetenceChoice(competences[name].id, CompetenceDirection.NEED, rng.randint(1, 3))
+        for name in needs
+    ]
+    session.flush()
+    organisations.set_competences(session, organisation, choices)

@@ -1,0 +1,1 @@
+"""Organisations: registration, enrolment at a site, participants and competences."""

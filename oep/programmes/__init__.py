@@ -1,0 +1,1 @@
+"""Programmes: editions, their sites, curriculum modules and Intercultural City Committees."""

@@ -1,0 +1,177 @@
+"""Programme, Site, Module and the site's committee."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from oep.core.db import UTCDateTime, enum_type, utcnow
+from oep.extensions import db
+
+if TYPE_CHECKING:
+    from oep.accounts.models import User
+    from oep.organisations.models import Enrolment
+
+DEFAULT_FUNDER_ACKNOWLEDGEMENT = "Co-funded by the European Union"
+
+
+class Programme(db.Model):
+    """One edition of the programme."""
+
+    __tablename__ = "programmes"
+    __table_args__ = (
+        sa.CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
+        sa.CheckConstraint(
+            "completion_min_attendance_percent BETWEEN 0 AND 100", name="attendance_percent_range"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    #: Language codes the programme runs in (course and certificate languages).
+    languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    #: Organisations may register for its sites while this is set.
+    registration_open: Mapped[bool] = mapped_column(default=False)
+
+    # Completion rule
+    completion_min_attendance_percent: Mapped[int] = mapped_column(default=80)
+    completion_requires_mandatory_modules: Mapped[bool] = mapped_column(default=True)
+
+    # Certificates and funder
+    certificate_signatory_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    certificate_signatory_title: Mapped[str] = mapped_column(sa.String(200), default="")
+    certificate_signature_file: Mapped[str | None] = mapped_column(sa.String(100))
+    funder_acknowledgement: Mapped[str] = mapped_column(
+        sa.Text, default=DEFAULT_FUNDER_ACKNOWLEDGEMENT
+    )
+    emblem_file: Mapped[str | None] = mapped_column(sa.String(100))
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    sites: Mapped[list[Site]] = relationship(
+        back_populates="programme", order_by="Site.city", cascade="all, delete-orphan", passive_deletes=True
+    )
+    modules: Mapped[list[Module]] = relationship(
+        back_populates="programme",
+        order_by="[Module.position, Module.id]",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    def __repr__(self) -> str:
+        return f"<Programme {self.id} {self.name!r}>"
+
+
+site_trainers = sa.Table(
+    "site_trainers",
+    db.metadata,
+    sa.Column("site_id", sa.ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Site(db.Model):
+    """The programme in one city."""
+
+    __tablename__ = "sites"
+    __table_args__ = (sa.UniqueConstraint("programme_id", "city"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"))
+    city: Mapped[str] = mapped_column(sa.String(120))
+    #: ISO 3166-1 alpha-2
+    country: Mapped[str] = mapped_column(sa.String(2))
+    #: IANA time zone name, e.g. Europe/Rome
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    local_language: Mapped[str] = mapped_column(sa.String(8))
+    partner_organisation: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    programme: Mapped[Programme] = relationship(back_populates="sites")
+    trainers: Mapped[list[User]] = relationship(
+        secondary=site_trainers, back_populates="sites", order_by="User.name"
+    )
+    committee_members: Mapped[list[CommitteeMember]] = relationship(
+        back_populates="site",
+        order_by="CommitteeMember.name",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    enrolments: Mapped[list[Enrolment]] = relationship(back_populates="site", passive_deletes=True)
+
+    @property
+    def label(self) -> str:
+        return f"{self.city} — {self.programme.name}"
+
+    def __repr__(self) -> str:
+        return f"<Site {self.id} {self.city}>"
+
+
+class Module(db.Model):
+    """A unit of the curriculum."""
+
+    __tablename__ = "modules"
+    __table_args__ = (sa.CheckConstraint("hours > 0", name="hours_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("programmes.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    learning_outcomes: Mapped[str] = mapped_column(sa.Text, default="")
+    hours: Mapped[Decimal] = mapped_column(sa.Numeric(5, 1))
+    mandatory: Mapped[bool] = mapped_column(default=True)
+
+    programme: Mapped[Programme] = relationship(back_populates="modules")
+
+    def __repr__(self) -> str:
+        return f"<Module {self.id} {self.title!r}>"
+
+
+class CommitteeCategory(enum.StrEnum):
+    CSO = "cso"
+    MIGRANT_ASSOCIATION = "migrant_association"
+    FAITH_COMMUNITY = "faith_community"
+    KEY_PERSON = "key_person"
+    LOCAL_AUTHORITY = "local_authority"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return COMMITTEE_CATEGORY_LABELS[self]
+
+
+COMMITTEE_CATEGORY_LABELS = {
+    CommitteeCategory.CSO: _l("Civil-society organisation"),
+    CommitteeCategory.MIGRANT_ASSOCIATION: _l("Migrant association"),
+    CommitteeCategory.FAITH_COMMUNITY: _l("Faith community"),
+    CommitteeCategory.KEY_PERSON: _l("Community leader or key person"),
+    CommitteeCategory.LOCAL_AUTHORITY: _l("Local authority"),
+    CommitteeCategory.OTHER: _l("Other"),
+}
+
+
+class CommitteeMember(db.Model):
+    """A member of a site's Intercultural City Committee."""
+
+    __tablename__ = "committee_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    organisation: Mapped[str] = mapped_column(sa.String(200), default="")
+    category: Mapped[CommitteeCategory] = mapped_column(
+        enum_type(CommitteeCategory, "committee_category")
+    )
+
+    site: Mapped[Site] = relationship(back_populates="committee_members")

@@ -1,0 +1,133 @@
+"""Reads for programmes and sites, scoped to what the user may see."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import abort
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, selectinload
+
+from oep.accounts.models import Role, User
+from oep.extensions import db
+from oep.programmes.models import CommitteeCategory, CommitteeMember, Module, Programme, Site, site_trainers
+
+#: The Intercultural City Committee needs at least this many members...
+COMMITTEE_MIN_MEMBERS = 6
+#: ...and someone from each of these groups.
+COMMITTEE_REQUIRED_CATEGORIES = (
+    CommitteeCategory.CSO,
+    CommitteeCategory.MIGRANT_ASSOCIATION,
+    CommitteeCategory.KEY_PERSON,
+    CommitteeCategory.LOCAL_AUTHORITY,
+)
+
+
+def site_ids_of_trainer(user: User):
+    return sa.select(site_trainers.c.site_id).where(site_trainers.c.user_id == user.id)
+
+
+def visible_sites_stmt(user: User):
+    """Sites the user may see: all for a coordinator, their own for a trainer, none otherwise."""
+    stmt = sa.select(Site)
+    if user.role is Role.COORDINATOR:
+        return stmt
+    if user.role is Role.TRAINER:
+        return stmt.where(Site.id.in_(site_ids_of_trainer(user)))
+    return stmt.where(sa.false())
+
+
+def visible_programmes_stmt(user: User):
+    stmt = sa.select(Programme)
+    if user.role is Role.COORDINATOR:
+        return stmt
+    if user.role is Role.TRAINER:
+        return stmt.where(Programme.id.in_(sa.select(Site.programme_id).where(Site.id.in_(site_ids_of_trainer(user)))))
+    return stmt.where(sa.false())
+
+
+def get_site_or_404(user: User, site_id: int) -> Site:
+    site = db.session.scalar(
+        visible_sites_stmt(user).where(Site.id == site_id).options(joinedload(Site.programme))
+    )
+    if site is None:
+        abort(404)
+    return site
+
+
+def get_programme_or_404(user: User, programme_id: int) -> Programme:
+    programme = db.session.scalar(visible_programmes_stmt(user).where(Programme.id == programme_id))
+    if programme is None:
+        abort(404)
+    return programme
+
+
+def programmes_for(user: User) -> list[Programme]:
+    return db.session.scalars(
+        visible_programmes_stmt(user)
+        .options(selectinload(Programme.sites))
+        .order_by(Programme.starts_on.desc(), Programme.name)
+    ).all()
+
+
+def sites_of_programme_for(user: User, programme: Programme) -> list[Site]:
+    return db.session.scalars(
+        visible_sites_stmt(user)
+        .where(Site.programme_id == programme.id)
+        .options(selectinload(Site.trainers), selectinload(Site.committee_members))
+        .order_by(Site.city)
+    ).all()
+
+
+def open_sites() -> list[Site]:
+    """Sites of programmes that take registrations, for the public form."""
+    return db.session.scalars(
+        sa.select(Site)
+        .join(Site.programme)
+        .where(Programme.registration_open.is_(True))
+        .options(joinedload(Site.programme))
+        .order_by(Programme.name, Site.city)
+    ).all()
+
+
+@dataclass
+class CommitteeCheck:
+    members: int
+    by_category: Counter
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def committee_check(members: list[CommitteeMember]) -> CommitteeCheck:
+    """Whether a site's committee meets its rule, and what is missing if not."""
+    by_category = Counter(m.category for m in members)
+    problems = []
+    if len(members) < COMMITTEE_MIN_MEMBERS:
+        problems.append(
+            _(
+                "The committee has %(count)d member(s); it needs at least %(min)d.",
+                count=len(members),
+                min=COMMITTEE_MIN_MEMBERS,
+            )
+        )
+    for category in COMMITTEE_REQUIRED_CATEGORIES:
+        if not by_category[category]:
+            problems.append(_("No member represents: %(category)s.", category=category.label))
+    return CommitteeCheck(members=len(members), by_category=by_category, problems=problems)
+
+
+def modules_of(programme: Programme) -> list[Module]:
+    return db.session.scalars(
+        sa.select(Module).where(Module.programme_id == programme.id).order_by(Module.position, Module.id)
+    ).all()
+
+
+def trainers() -> list[User]:
+    return db.session.scalars(
+        sa.select(User).where(User.role == Role.TRAINER, User.is_active.is_(True)).order_by(User.name)
+    ).all()

@@ -1,0 +1,335 @@
+"""Programme, site, module and committee pages."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from oep.accounts.models import Role, User
+from oep.core.access import public, roles_required
+from oep.core.errors import DomainError
+from oep.core.forms import attach_error, render_form
+from oep.core.uploads import store_image, stored_path
+from oep.extensions import db
+from oep.organisations import queries as org_queries
+from oep.programmes import queries, services
+from oep.programmes.forms import CommitteeMemberForm, ModuleForm, ProgrammeForm, SiteForm
+from oep.programmes.models import CommitteeCategory, CommitteeMember, Module, Programme
+
+bp = Blueprint("programmes", __name__, url_prefix="/programmes")
+
+STAFF = (Role.COORDINATOR, Role.TRAINER)
+
+
+def _programme_fields(form: ProgrammeForm) -> dict:
+    fields = {
+        name: getattr(form, name).data
+        for name in (
+            "name",
+            "description",
+            "starts_on",
+            "ends_on",
+            "languages",
+            "registration_open",
+            "completion_min_attendance_percent",
+            "completion_requires_mandatory_modules",
+            "certificate_signatory_name",
+            "certificate_signatory_title",
+            "funder_acknowledgement",
+        )
+    }
+    fields["description"] = (fields["description"] or "").strip()
+    fields["funder_acknowledgement"] = (fields["funder_acknowledgement"] or "").strip()
+    fields["emblem_file"] = store_image(form.emblem.data, "emblem") if form.emblem.data else None
+    fields["certificate_signature_file"] = (
+        store_image(form.certificate_signature.data, "certificate_signature") if form.certificate_signature.data else None
+    )
+    return fields
+
+
+@bp.route("/")
+@roles_required(*STAFF)
+def index():
+    return render_template("programmes/index.html", programmes=queries.programmes_for(current_user))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def new():
+    form = ProgrammeForm()
+    if request.method == "GET":
+        form.funder_acknowledgement.data = "Co-funded by the European Union"
+        form.languages.data = ["en"]
+    if form.validate_on_submit():
+        try:
+            programme = services.create_programme(db.session, **_programme_fields(form))
+        except DomainError as err:
+            attach_error(form, err)
+        else:
+            flash(_("Programme “%(name)s” created. Now add its sites and modules.", name=programme.name), "success")
+            return redirect(url_for("programmes.detail", programme_id=programme.id))
+    return render_form("programmes/programme_form.html", form, programme=None)
+
+
+@bp.route("/<int:programme_id>")
+@roles_required(*STAFF)
+def detail(programme_id):
+    programme = queries.get_programme_or_404(current_user, programme_id)
+    sites = queries.sites_of_programme_for(current_user, programme)
+    checks = {site.id: queries.committee_check(site.committee_members) for site in sites}
+    pending = org_queries.pending_counts_by_site([s.id for s in sites])
+    return render_template(
+        "programmes/detail.html",
+        programme=programme,
+        sites=sites,
+        checks=checks,
+        pending=pending,
+        modules=queries.modules_of(programme),
+    )
+
+
+@bp.route("/<int:programme_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def edit(programme_id):
+    programme = queries.get_programme_or_404(current_user, programme_id)
+    form = ProgrammeForm(obj=programme)
+    if form.validate_on_submit():
+        try:
+            services.update_programme(db.session, programme, **_programme_fields(form))
+        except DomainError as err:
+            attach_error(form, err)
+        else:
+            flash(_("Programme saved."), "success")
+            return redirect(url_for("programmes.detail", programme_id=programme.id))
+    return render_form("programmes/programme_form.html", form, programme=programme)
+
+
+def _send_upload(name: str | None):
+    path = stored_path(name)
+    if path is None:
+        abort(404)
+    return send_file(path, max_age=3600)
+
+
+@bp.route("/<int:programme_id>/emblem")
+@public
+def emblem(programme_id):
+    """The funder's emblem, shown on public pages and documents."""
+    programme = db.session.get(Programme, programme_id)
+    return _send_upload(programme.emblem_file if programme else None)
+
+
+@bp.route("/<int:programme_id>/signature")
+@roles_required(*STAFF)
+def signature(programme_id):
+    programme = queries.get_programme_or_404(current_user, programme_id)
+    return _send_upload(programme.certificate_signature_file)
+
+
+# --- sites ------------------------------------------------------------------------------------
+
+
+def _trainer_choices():
+    return [(u.id, f"{u.name} <{u.email}>") for u in queries.trainers()]
+
+
+def _chosen_trainers(ids) -> list[User]:
+    if not ids:
+        return []
+    return db.session.scalars(sa.select(User).where(User.id.in_(ids))).all()
+
+
+def _site_fields(form: SiteForm) -> dict:
+    return {
+        "city": form.city.data,
+        "country": form.country.data,
+        "timezone": form.timezone.data,
+        "local_language": form.local_language.data,
+        "partner_organisation": form.partner_organisation.data or "",
+    }
+
+
+@bp.route("/<int:programme_id>/sites/new", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def new_site(programme_id):
+    programme = queries.get_programme_or_404(current_user, programme_id)
+    form = SiteForm(trainer_choices=_trainer_choices())
+    if form.validate_on_submit():
+        try:
+            site = services.create_site(
+                db.session, programme, trainers=_chosen_trainers(form.trainers.data), **_site_fields(form)
+            )
+        except DomainError as err:
+            attach_error(form, err)
+        else:
+            flash(_("Site %(city)s added.", city=site.city), "success")
+            return redirect(url_for("programmes.site", site_id=site.id))
+    return render_form("programmes/site_form.html", form, programme=programme, site=None)
+
+
+@bp.route("/sites/<int:site_id>")
+@roles_required(*STAFF)
+def site(site_id):
+    site = queries.get_site_or_404(current_user, site_id)
+    return render_template(
+        "programmes/site.html",
+        site=site,
+        check=queries.committee_check(site.committee_members),
+        enrolment_counts=org_queries.enrolment_counts(site.id),
+        categories=list(CommitteeCategory),
+    )
+
+
+@bp.route("/sites/<int:site_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def edit_site(site_id):
+    site = queries.get_site_or_404(current_user, site_id)
+    form = SiteForm(obj=site, trainer_choices=_trainer_choices())
+    if request.method == "GET":
+        form.trainers.data = [t.id for t in site.trainers]
+    if form.validate_on_submit():
+        try:
+            services.update_site(db.session, site, trainers=_chosen_trainers(form.trainers.data), **_site_fields(form))
+        except DomainError as err:
+            attach_error(form, err)
+        else:
+            flash(_("Site saved."), "success")
+            return redirect(url_for("programmes.site", site_id=site.id))
+    return render_form("programmes/site_form.html", form, programme=site.programme, site=site)
+
+
+# --- committee --------------------------------------------------------------------------------
+
+
+def _committee_member_or_404(member_id: int) -> CommitteeMember:
+    member = db.session.get(CommitteeMember, member_id)
+    if member is None:
+        abort(404)
+    queries.get_site_or_404(current_user, member.site_id)
+    return member
+
+
+@bp.route("/sites/<int:site_id>/committee/new", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def new_committee_member(site_id):
+    site = queries.get_site_or_404(current_user, site_id)
+    form = CommitteeMemberForm()
+    if form.validate_on_submit():
+        services.add_committee_member(
+            db.session,
+            site,
+            name=form.name.data,
+            organisation=form.organisation.data or "",
+            category=CommitteeCategory(form.category.data),
+        )
+        flash(_("Committee member added."), "success")
+        return redirect(url_for("programmes.site", site_id=site.id) + "#committee")
+    return render_form("programmes/committee_form.html", form, site=site, member=None)
+
+
+@bp.route("/committee/<int:member_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def edit_committee_member(member_id):
+    member = _committee_member_or_404(member_id)
+    form = CommitteeMemberForm(obj=member)
+    if request.method == "GET":
+        form.category.data = member.category.value
+    if form.validate_on_submit():
+        services.update_committee_member(
+            db.session,
+            member,
+            name=form.name.data,
+            organisation=form.organisation.data or "",
+            category=CommitteeCategory(form.category.data),
+        )
+        flash(_("Committee member saved."), "success")
+        return redirect(url_for("programmes.site", site_id=member.site_id) + "#committee")
+    return render_form("programmes/committee_form.html", form, site=member.site, member=member)
+
+
+@bp.route("/committee/<int:member_id>/delete", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def delete_committee_member(member_id):
+    member = _committee_member_or_404(member_id)
+    site_id = member.site_id
+    services.remove_committee_member(db.session, member)
+    flash(_("Committee member removed."), "success")
+    return redirect(url_for("programmes.site", site_id=site_id) + "#committee")
+
+
+# --- modules ----------------------------------------------------------------------------------
+
+
+def _module_or_404(module_id: int) -> Module:
+    module = db.session.get(Module, module_id)
+    if module is None:
+        abort(404)
+    queries.get_programme_or_404(current_user, module.programme_id)
+    return module
+
+
+def _module_fields(form: ModuleForm) -> dict:
+    return {
+        "title": form.title.data,
+        "summary": (form.summary.data or "").strip(),
+        "learning_outcomes": (form.learning_outcomes.data or "").strip(),
+        "hours": form.hours.data,
+        "mandatory": form.mandatory.data,
+    }
+
+
+@bp.route("/<int:programme_id>/modules/new", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def new_module(programme_id):
+    programme = queries.get_programme_or_404(current_user, programme_id)
+    form = ModuleForm()
+    if form.validate_on_submit():
+        try:
+            services.add_module(db.session, programme, **_module_fields(form))
+        except DomainError as err:
+            attach_error(form, err)
+        else:
+            flash(_("Module added."), "success")
+            return redirect(url_for("programmes.detail", programme_id=programme.id) + "#modules")
+    return render_form("programmes/module_form.html", form, programme=programme, module=None)
+
+
+@bp.route("/modules/<int:module_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def edit_module(module_id):
+    module = _module_or_404(module_id)
+    form = ModuleForm(obj=module)
+    if form.validate_on_submit():
+        try:
+            services.update_module(db.session, module, **_module_fields(form))
+        except DomainError as err:
+            attach_error(form, err)
+        else:
+            flash(_("Module saved."), "success")
+            return redirect(url_for("programmes.detail", programme_id=module.programme_id) + "#modules")
+    return render_form("programmes/module_form.html", form, programme=module.programme, module=module)
+
+
+@bp.route("/modules/<int:module_id>/move", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def move_module(module_id):
+    module = _module_or_404(module_id)
+    services.move_module(db.session, module, -1 if request.form.get("direction") == "up" else 1)
+    return redirect(url_for("programmes.detail", programme_id=module.programme_id) + "#modules")
+
+
+@bp.route("/modules/<int:module_id>/delete", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def delete_module(module_id):
+    module = _module_or_404(module_id)
+    programme_id = module.programme_id
+    try:
+        services.delete_module(db.session, module)
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+    else:
+        flash(_("Module deleted."), "success")
+    return redirect(url_for("programmes.detail", programme_id=programme_id) + "#modules")

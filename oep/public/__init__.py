@@ -1,0 +1,1 @@
+"""Public pages: the programme page, the health check and the language switch."""

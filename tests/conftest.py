@@ -1,0 +1,186 @@
+"""Shared fixtures: the app on a test database, clients that sign in as anyone, factories,
+the mails sent, and a query counter.
+
+The database is SQLite unless OEP_TEST_DATABASE_URL names another (CI runs the suite on
+PostgreSQL too). The schema is created once per run; every test starts with empty tables.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import email
+import os
+from email import policy
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from oep import create_app
+from oep.extensions import db
+from tests import factories
+from tests.support import ensure_database
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("OEP_TEST_DATABASE_URL")
+    if url:
+        ensure_database(url)
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def instance_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("instance")
+
+
+def make_test_app(database_url: str, instance_dir: Path, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "DATABASE_URL": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; production uses scrypt
+        "MAIL_BACKEND": "outbox",
+        "MAIL_OUTBOX_DIR": str(instance_dir / "outbox"),
+        "UPLOAD_DIR": str(instance_dir / "uploads"),
+        "BASE_URL": "http://oep.test",
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return create_app(config, instance_path=str(instance_dir))
+
+
+@pytest.fixture(scope="session")
+def app(database_url, instance_dir):
+    app = make_test_app(database_url, instance_dir)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    return app
+
+
+def _empty_all_tables() -> None:
+    tables = db.metadata.sorted_tables
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def app_ctx(app, instance_dir):
+    """Each test runs inside an app context on empty tables, with an empty outbox."""
+    outbox = instance_dir / "outbox"
+    for f in outbox.glob("*.eml") if outbox.exists() else []:
+        f.unlink()
+    with app.app_context():
+        yield
+        db.session.rollback()
+        db.session.remove()
+        _empty_all_tables()
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in their own context, like a real request would.
+
+    The test's own changes are committed first so that the request sees them, and the test's
+    session forgets what it had loaded afterwards so that it sees what the request changed.
+    Requests never share ``g`` or the database session with the test (or with each other).
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        try:
+            return contextvars.Context().run(super().open, *args, **kwargs)
+        finally:
+            db.session.expire_all()
+
+    def login(self, user) -> "IsolatedClient":
+        db.session.commit()
+        user_id = user.get_id()
+        with self.session_transaction() as sess:
+            sess["_user_id"] = user_id
+            sess["_fresh"] = True
+        return self
+
+
+@pytest.fixture
+def client(app) -> IsolatedClient:
+    app.test_client_class = IsolatedClient
+    return app.test_client()
+
+
+@pytest.fixture
+def client_factory(app):
+    """Several independent browsers in one test."""
+    app.test_client_class = IsolatedClient
+    return app.test_client
+
+
+@pytest.fixture
+def make():
+    """Factories that build valid objects with sensible defaults (see tests/factories.py)."""
+    return factories.Factory(db.session)
+
+
+class Mailbox:
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    @property
+    def messages(self) -> list[email.message.EmailMessage]:
+        db.session.commit()
+        if not self.folder.exists():
+            return []
+        return [
+            email.message_from_bytes(p.read_bytes(), policy=policy.default)
+            for p in sorted(self.folder.glob("*.eml"))
+        ]
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+    @staticmethod
+    def body(message) -> str:
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+
+@pytest.fixture
+def mailbox(instance_dir) -> Mailbox:
+    return Mailbox(instance_dir / "outbox")
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as counter: ...`` counts the SQL statements run inside."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+        sa.event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", counter)
+
+    return counting

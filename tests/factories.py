@@ -1,0 +1,135 @@
+"""Small builders of valid objects for tests, each with sensible defaults that a test can
+override. They write through the session but do not commit (the test client commits
+before each request)."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+from decimal import Decimal
+
+from werkzeug.security import generate_password_hash
+
+from oep.accounts.models import Role, User
+from oep.organisations.models import (
+    Competence,
+    CompetenceDirection,
+    Enrolment,
+    EnrolmentStatus,
+    Organisation,
+    OrganisationCompetence,
+    OrganisationType,
+    Participant,
+)
+from oep.programmes.models import CommitteeCategory, CommitteeMember, Module, Programme, Site
+
+PASSWORD = "correct horse battery staple"
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+
+
+class Factory:
+    def __init__(self, session):
+        self.session = session
+        self._seq = itertools.count(1)
+
+    def _n(self) -> int:
+        return next(self._seq)
+
+    def _add(self, obj):
+        self.session.add(obj)
+        self.session.flush()
+        return obj
+
+    # --- accounts ---
+    def user(self, role: Role = Role.COORDINATOR, **kw) -> User:
+        n = self._n()
+        kw.setdefault("email", f"{role.value}{n}@example.org")
+        kw.setdefault("name", f"{role.value.title()} {n}")
+        kw.setdefault("password_hash", _PASSWORD_HASH)
+        return self._add(User(role=role, **kw))
+
+    def coordinator(self, **kw) -> User:
+        return self.user(Role.COORDINATOR, **kw)
+
+    def trainer(self, sites=(), **kw) -> User:
+        user = self.user(Role.TRAINER, **kw)
+        user.sites = list(sites)
+        self.session.flush()
+        return user
+
+    # --- programmes ---
+    def programme(self, **kw) -> Programme:
+        n = self._n()
+        kw.setdefault("name", f"Programme {n}")
+        kw.setdefault("starts_on", date.today() - timedelta(days=30))
+        kw.setdefault("ends_on", date.today() + timedelta(days=200))
+        kw.setdefault("languages", ["en"])
+        kw.setdefault("registration_open", True)
+        return self._add(Programme(**kw))
+
+    def site(self, programme: Programme | None = None, **kw) -> Site:
+        n = self._n()
+        programme = programme or self.programme()
+        kw.setdefault("city", f"City {n}")
+        kw.setdefault("country", "IT")
+        kw.setdefault("timezone", "Europe/Rome")
+        kw.setdefault("local_language", "it")
+        return self._add(Site(programme=programme, **kw))
+
+    def module(self, programme: Programme, **kw) -> Module:
+        n = self._n()
+        kw.setdefault("title", f"Module {n}")
+        kw.setdefault("hours", Decimal("4"))
+        kw.setdefault("position", n)
+        return self._add(Module(programme=programme, **kw))
+
+    def committee_member(self, site: Site, category=CommitteeCategory.CSO, **kw) -> CommitteeMember:
+        kw.setdefault("name", f"Member {self._n()}")
+        return self._add(CommitteeMember(site=site, category=category, **kw))
+
+    # --- organisations ---
+    def organisation(
+        self,
+        site: Site | None = None,
+        status: EnrolmentStatus = EnrolmentStatus.ACCEPTED,
+        contact: bool = True,
+        **kw,
+    ) -> Organisation:
+        n = self._n()
+        name = kw.pop("name", f"Organisation {n}")
+        kw.setdefault("type", OrganisationType.CSO)
+        kw.setdefault("languages", ["en"])
+        organisation = Organisation(**kw)
+        organisation.set_name(name)
+        self._add(organisation)
+        if contact:
+            self.user(Role.CONTACT, organisation=organisation, email=f"contact{n}@example.org", name=f"Contact {n}")
+        if site is not None:
+            self.enrolment(organisation, site, status)
+        self.session.refresh(organisation)
+        return organisation
+
+    def contact_of(self, organisation: Organisation) -> User:
+        return organisation.contacts[0]
+
+    def enrolment(self, organisation: Organisation, site: Site, status=EnrolmentStatus.ACCEPTED) -> Enrolment:
+        return self._add(Enrolment(organisation=organisation, site=site, status=status))
+
+    def participant(self, organisation: Organisation, **kw) -> Participant:
+        n = self._n()
+        kw.setdefault("name", f"Participant {n}")
+        kw.setdefault("consent_version", "test")
+        return self._add(Participant(organisation=organisation, **kw))
+
+    def competence(self, name: str | None = None, **kw) -> Competence:
+        return self._add(Competence(name=name or f"Competence {self._n()}", **kw))
+
+    def declares(self, organisation: Organisation, competence: Competence, direction: str, level: int = 2):
+        return self._add(
+            OrganisationCompetence(
+                organisation=organisation,
+                competence=competence,
+                direction=CompetenceDirection(direction),
+                level=level,
+            )
+        )
