@@ -23,6 +23,20 @@ from tests import factories
 from tests.support import ensure_database
 
 
+def pytest_sessionstart(session):
+    """Compile the translation catalogues, as `make` does, so that a bare `pytest` works too."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in Path(__file__).resolve().parent.parent.glob("oep/translations/*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            with po_path.open("rb") as po:
+                catalog = read_po(po)
+            with mo_path.open("wb") as mo:
+                write_mo(mo, catalog)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("OEP_TEST_DATABASE_URL")
@@ -95,10 +109,19 @@ class IsolatedClient(FlaskClient):
     Requests never share ``g`` or the database session with the test (or with each other).
     """
 
+    _inside = contextvars.ContextVar("inside_isolated_request", default=False)
+
     def open(self, *args, **kwargs):
+        if self._inside.get():  # a redirect being followed: already isolated
+            return super().open(*args, **kwargs)
         db.session.commit()
+
+        def isolated():
+            self._inside.set(True)
+            return super(IsolatedClient, self).open(*args, **kwargs)
+
         try:
-            return contextvars.Context().run(super().open, *args, **kwargs)
+            return contextvars.Context().run(isolated)
         finally:
             db.session.expire_all()
 

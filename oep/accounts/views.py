@@ -109,7 +109,7 @@ def change_password():
         except DomainError as err:
             attach_error(form, err)
         else:
-            login_user(current_user)  # keep this session, now under the new session token
+            login_user(current_user._get_current_object())  # keep this session under the new token
             flash(_("Your password has been changed. Other devices have been signed out."), "success")
             return redirect(url_for("dashboard.index"))
     return render_form("accounts/change_password.html", form)

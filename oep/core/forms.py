@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import render_template
-from wtforms import SelectMultipleField, widgets
+from wtforms import DecimalField, SelectMultipleField, widgets
 from wtforms.fields import SelectChoice
 
 from oep.core.errors import DomainError
@@ -16,6 +16,15 @@ def strip(value):
 def options(pairs) -> list[SelectChoice]:
     """Choices for a SelectField from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class LocalDecimalField(DecimalField):
+    """A decimal number that also accepts a decimal comma ("1,5"), as most of Europe writes it."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and isinstance(valuelist[0], str):
+            valuelist = [valuelist[0].strip().replace(",", ".")]
+        super().process_formdata(valuelist)
 
 
 class MultiCheckboxField(SelectMultipleField):

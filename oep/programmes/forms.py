@@ -6,7 +6,6 @@ from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     IntegerField,
     SelectField,
     StringField,
@@ -15,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from oep.core.choices import country_choices, interface_language_choices, language_choices, timezone_choices
-from oep.core.forms import MultiCheckboxField, options, strip
+from oep.core.forms import LocalDecimalField, MultiCheckboxField, options, strip
 from oep.programmes.models import COMMITTEE_CATEGORY_LABELS, CommitteeCategory
 
 IMAGE_TYPES = FileAllowed(["png", "jpg", "jpeg"], _l("Please upload a PNG or JPEG picture."))
@@ -31,7 +30,7 @@ class ProgrammeForm(FlaskForm):
     completion_min_attendance_percent = IntegerField(
         _l("Share of course hours needed for completion (%)"),
         default=80,
-        validators=[InputRequired(message=_l("Enter a number.")), NumberRange(0, 100, message=_l("Enter a share between 0 and 100 %."))],
+        validators=[InputRequired(message=_l("Enter a number.")), NumberRange(0, 100, message=_l("Enter a number between 0 and 100."))],
     )
     completion_requires_mandatory_modules = BooleanField(_l("Every mandatory module must be attended"), default=True)
     certificate_signatory_name = StringField(_l("Certificate signatory"), validators=[Length(max=200)], filters=[strip])
@@ -65,7 +64,7 @@ class ModuleForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[strip])
     summary = TextAreaField(_l("Summary"), validators=[Length(max=5000)])
     learning_outcomes = TextAreaField(_l("Learning outcomes"), validators=[Length(max=5000)])
-    hours = DecimalField(
+    hours = LocalDecimalField(
         _l("Hours"),
         places=1,
         validators=[InputRequired(message=_l("Enter the number of hours.")), NumberRange(min=0.5, max=999, message=_l("Enter between 0.5 and 999 hours."))],

@@ -34,7 +34,7 @@ def _check_programme(session: Session, programme: Programme) -> None:
     if programme.starts_on and programme.ends_on and programme.ends_on < programme.starts_on:
         raise InvalidInput(_("The programme cannot end before it starts."), field="ends_on")
     if not 0 <= programme.completion_min_attendance_percent <= 100:
-        raise InvalidInput(_("Enter a share between 0 and 100 %."), field="completion_min_attendance_percent")
+        raise InvalidInput(_("Enter a number between 0 and 100."), field="completion_min_attendance_percent")
     clash = session.scalar(
         sa.select(Programme.id).where(
             sa.func.lower(Programme.name) == programme.name.lower(), Programme.id != (programme.id or 0)

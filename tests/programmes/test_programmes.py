@@ -1,0 +1,173 @@
+"""Programmes, sites, modules and committees, as a coordinator keeps them."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from PIL import Image
+
+from oep.extensions import db
+from oep.programmes.models import Module, Programme, Site
+
+
+def programme_form(**overrides):
+    data = {
+        "name": "OEP 2027",
+        "description": "Learning together",
+        "starts_on": "2027-01-15",
+        "ends_on": "2027-11-30",
+        "languages": ["en", "da"],
+        "registration_open": "y",
+        "completion_min_attendance_percent": "80",
+        "completion_requires_mandatory_modules": "y",
+        "certificate_signatory_name": "Dr. Sofia Marino",
+        "certificate_signatory_title": "Coordinator",
+        "funder_acknowledgement": "Co-funded by the European Union",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def png_bytes(size=(20, 10)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (0, 51, 153)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_coordinator_creates_a_programme_with_an_emblem(client, make):
+    client.login(make.coordinator())
+    data = programme_form()
+    data["emblem"] = (io.BytesIO(png_bytes()), "eu.png")
+    response = client.post("/programmes/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    programme = db.session.scalar(sa.select(Programme))
+    assert programme.starts_on == date(2027, 1, 15) and programme.languages == ["en", "da"]
+    assert programme.emblem_file and programme.emblem_file.endswith(".png")
+    emblem = client.get(f"/programmes/{programme.id}/emblem")
+    assert emblem.status_code == 200 and emblem.data.startswith(b"\x89PNG")
+    # Editing without a new upload keeps the emblem.
+    client.post(f"/programmes/{programme.id}/edit", data=programme_form(name="OEP 2027 (renamed)"))
+    assert programme.name == "OEP 2027 (renamed)" and programme.emblem_file
+
+
+@pytest.mark.parametrize(
+    "overrides,message",
+    [
+        ({"name": ""}, "This field is required."),
+        ({"ends_on": "2026-12-31"}, "The programme cannot end before it starts."),
+        ({"starts_on": "15/01/2027"}, "Not a valid date value."),
+        ({"completion_min_attendance_percent": "120"}, "Enter a number between 0 and 100."),
+        ({"completion_min_attendance_percent": "eighty"}, "Not a valid integer value."),
+        ({"languages": None}, "Choose at least one language."),
+    ],
+)
+def test_bad_programme_input(client, make, overrides, message):
+    client.login(make.coordinator())
+    response = client.post("/programmes/new", data=programme_form(**overrides))
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Programme)) == 0
+
+
+def test_duplicate_programme_name(client, make):
+    make.programme(name="OEP 2027")
+    client.login(make.coordinator())
+    response = client.post("/programmes/new", data=programme_form(name="oep 2027"))
+    assert response.status_code == 422 and "already has this name" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "content,filename,message",
+    [
+        (b"<script>alert(1)</script>", "evil.png", "not a picture OEP can read"),
+        (b"GIF89a....", "anim.gif", "Please upload a PNG or JPEG picture."),
+        (b"", "empty.png", "The file is empty."),
+        (b"", "", None),  # no file chosen
+    ],
+)
+def test_bad_emblem_uploads_are_refused(client, make, content, filename, message):
+    client.login(make.coordinator())
+    data = programme_form()
+    data["emblem"] = (io.BytesIO(content), filename)
+    response = client.post("/programmes/new", data=data, content_type="multipart/form-data")
+    if message is None:  # an empty file field means "no upload"
+        assert response.status_code == 302
+        assert db.session.scalar(sa.select(Programme)).emblem_file is None
+    else:
+        assert response.status_code == 422
+        assert message in response.get_data(as_text=True)
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Programme)) == 0
+
+
+def test_too_large_upload_gets_the_413_page(client, make, app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1000)
+    client.login(make.coordinator())
+    data = programme_form()
+    data["emblem"] = (io.BytesIO(b"x" * 5000), "big.png")
+    response = client.post("/programmes/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert "larger than allowed" in response.get_data(as_text=True)
+
+
+def test_sites_with_trainers_and_their_rules(client, make):
+    programme = make.programme()
+    trainer = make.trainer(name="Giulia Russo")
+    client.login(make.coordinator())
+    data = {"city": "Palermo", "country": "IT", "timezone": "Europe/Rome", "local_language": "it", "trainers": [trainer.id]}
+    assert client.post(f"/programmes/{programme.id}/sites/new", data=data).status_code == 302
+    site = db.session.scalar(sa.select(Site))
+    assert [t.name for t in site.trainers] == ["Giulia Russo"]
+    again = client.post(f"/programmes/{programme.id}/sites/new", data=dict(data, city="palermo"))
+    assert again.status_code == 422 and "already has a site in palermo" in again.get_data(as_text=True)
+    bad_zone = client.post(f"/programmes/{programme.id}/sites/new", data=dict(data, city="Rome", timezone="Mars/Olympus"))
+    assert bad_zone.status_code == 422 and "Not a valid choice." in bad_zone.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Site)) == 1
+
+
+def test_committee_warning_until_the_rule_is_met(client, make):
+    site = make.site()
+    client.login(make.coordinator())
+    page = client.get(f"/programmes/sites/{site.id}").get_data(as_text=True)
+    assert 'data-testid="committee-warning"' in page
+    assert "The committee has 0 member(s); it needs at least 6." in page
+    for category in ["cso", "migrant_association", "key_person", "faith_community", "other"]:
+        client.post(f"/programmes/sites/{site.id}/committee/new", data={"name": f"Member {category}", "category": category})
+    page = client.get(f"/programmes/sites/{site.id}").get_data(as_text=True)
+    assert "The committee has 5 member(s)" in page
+    assert "No member represents: Local authority." in page
+    assert "No member represents: Civil-society organisation." not in page
+    client.post(
+        f"/programmes/sites/{site.id}/committee/new",
+        data={"name": "Marco Lo Bianco", "organisation": "Comune", "category": "local_authority"},
+    )
+    page = client.get(f"/programmes/sites/{site.id}").get_data(as_text=True)
+    assert 'data-testid="committee-warning"' not in page
+    assert "The committee meets its rule." in page
+
+
+def test_modules_are_ordered_and_can_be_moved(client, make):
+    programme = make.programme()
+    client.login(make.coordinator())
+    for title in ("Governance", "Fundraising", "Mediation"):
+        assert client.post(f"/programmes/{programme.id}/modules/new", data={"title": title, "hours": "6", "mandatory": "y"}).status_code == 302
+    ordered = lambda: [m.title for m in db.session.scalars(sa.select(Module).order_by(Module.position))]  # noqa: E731
+    assert ordered() == ["Governance", "Fundraising", "Mediation"]
+    mediation = db.session.scalar(sa.select(Module).where(Module.title == "Mediation"))
+    client.post(f"/programmes/modules/{mediation.id}/move", data={"direction": "up"})
+    assert ordered() == ["Governance", "Mediation", "Fundraising"]
+    bad = client.post(f"/programmes/{programme.id}/modules/new", data={"title": "Zero", "hours": "0"})
+    assert bad.status_code == 422 and "Enter between 0.5 and 999 hours." in bad.get_data(as_text=True)
+    bad = client.post(f"/programmes/{programme.id}/modules/new", data={"title": "Words", "hours": "six"})
+    assert bad.status_code == 422
+
+
+def test_trainer_sees_their_sites_but_cannot_edit(client, make):
+    programme = make.programme()
+    mine, other = make.site(programme, city="Palermo"), make.site(programme, city="Athens")
+    client.login(make.trainer([mine]))
+    page = client.get(f"/programmes/{programme.id}").get_data(as_text=True)
+    assert "Palermo" in page and "Athens" not in page and "Edit programme" not in page
+    assert client.get(f"/programmes/sites/{other.id}").status_code == 404
