@@ -78,14 +78,11 @@ def app(database_url, instance_dir):
 
 
 def _empty_all_tables() -> None:
-    tables = db.metadata.sorted_tables
+    # DELETE rather than TRUNCATE: for the few rows a test leaves, it is several times
+    # faster on PostgreSQL (TRUNCATE recreates every table's files).
     with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(tables):
-                conn.execute(table.delete())
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
 
 
 @pytest.fixture(autouse=True)

@@ -46,14 +46,18 @@ def ensure_database(url: str) -> None:
         admin.dispose()
 
 
-def postgres_url() -> str:
+def postgres_url(suffix: str = "") -> str:
     """A PostgreSQL database for the tests that need PostgreSQL itself (concurrency,
-    migrations); fails or skips when none can be reached."""
+    migrations); fails or skips when none can be reached. ``suffix`` names a separate
+    database next to it (e.g. one the test may drop everything in)."""
     url = os.environ.get("OEP_TEST_POSTGRES_URL")
     if not url:
         main = os.environ.get("OEP_TEST_DATABASE_URL", "")
         url = main if main.startswith("postgres") else DEFAULT_POSTGRES_URL
     url = _normalise(url)
+    if suffix:
+        parsed = make_url(url)
+        url = parsed.set(database=parsed.database + suffix).render_as_string(hide_password=False)
     try:
         ensure_database(url)
         engine = sa.create_engine(url)
