@@ -103,7 +103,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         for index, (name, org_type, sector, languages) in enumerate(site_data["organisations"]):
             contact_number += 1
             email = CONTACT[0] if contact_number == 1 else f"contact{contact_number}@example.org"
-            locale = site_data["local_language"] if rng.random() < 0.6 else "en"
+            locale = "en" if contact_number == 1 or rng.random() < 0.4 else site_data["local_language"]
             enrolment = organisations.register_organisation(
                 session,
                 site=site,

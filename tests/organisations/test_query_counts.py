@@ -46,3 +46,17 @@ def test_query_count_does_not_grow_with_the_data(app, client, make, count_querie
         counts.append(counter.count)
     assert counts[0] == counts[1], f"{page}: {counts[0]} queries with little data, {counts[1]} with more"
     assert counts[1] <= 12
+
+
+def test_long_lists_are_paginated(client, make):
+    site = make.site()
+    for i in range(55):
+        make.organisation(site, name=f"Org {i:02d}", contact=False)
+    client.login(make.coordinator())
+    first = client.get("/organisations").get_data(as_text=True)
+    assert "Page 1 of 2" in first and "Org 00" in first and "Org 54" not in first
+    assert 'rel="next"' in first
+    second = client.get("/organisations?page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in second and "Org 54" in second and 'rel="prev"' in second
+    beyond = client.get("/organisations?page=99").get_data(as_text=True)
+    assert "Page 2 of 2" in beyond
