@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app oep
 
-.PHONY: run test setup test-setup system-deps translations extract-messages serve-postgres bench clean
+.PHONY: run test setup test-setup system-deps translations extract-messages clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,8 +41,6 @@ run: setup
 test: test-setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: test-setup
-	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
