@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from flask import request
 from sqlalchemy.exc import IntegrityError
 
 from oep.extensions import db
@@ -17,7 +18,22 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+def refuse_control_characters():
+    """Refuse NUL bytes in any submitted value: no database can store them (PostgreSQL
+    refuses them outright), and no person types them."""
+    for values in (request.args, request.form):
+        for value in values.values():
+            if "\x00" in value:
+                from flask_babel import gettext as _
+
+                from oep.core.errors import InvalidInput
+
+                raise InvalidInput(_("The form contains characters that cannot be stored. Please retype the text."))
+    return None
+
+
 def init_app(app):
+    app.before_request(refuse_control_characters)
     @app.after_request
     def commit_or_roll_back(response):
         """Commit what the request changed, once, if it succeeded; otherwise roll it back.

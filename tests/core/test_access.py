@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 
 from oep.core.access import access_rule_for
-from oep.organisations.models import EnrolmentStatus
 
 ROLES = ["anonymous", "contact_a", "contact_b", "trainer_other_site", "trainer_of_site", "coordinator"]
 
@@ -86,50 +85,6 @@ def test_every_endpoint_has_a_rule_and_an_expectation(app):
     untested = sorted(endpoints - POLICY.keys())
     assert untested == [], f"endpoints missing from the access policy table: {untested}"
     assert sorted(POLICY.keys() - endpoints) == [], "policy lists endpoints that no longer exist"
-
-
-@pytest.fixture
-def world(make, app):
-    """Two organisations at two sites of one programme, and one person of each role."""
-    from oep.core.uploads import upload_dir
-
-    programme = make.programme()
-    (upload_dir() / "emblem-test.png").write_bytes(_PNG)
-    programme.emblem_file = "emblem-test.png"
-    programme.certificate_signature_file = "emblem-test.png"
-    site_1 = make.site(programme)
-    site_2 = make.site(programme)
-    org_a = make.organisation(site_1, status=EnrolmentStatus.PENDING)
-    org_b = make.organisation(site_2)
-    people = {
-        "anonymous": None,
-        "contact_a": make.contact_of(org_a),
-        "contact_b": make.contact_of(org_b),
-        "trainer_other_site": make.trainer([site_2]),
-        "trainer_of_site": make.trainer([site_1]),
-        "coordinator": make.coordinator(),
-    }
-    make.site(make.programme(name="Next edition"))  # an open site org A could still join
-    ids = {
-        "programme_id": programme.id,
-        "site_id": site_1.id,
-        "org_id": org_a.id,
-        "participant_id": make.participant(org_a).id,
-        "enrolment_id": org_a.enrolments[0].id,
-        "member_id": make.committee_member(site_1).id,
-        "module_id": make.module(programme).id,
-        "competence_id": make.competence().id,
-        "user_id": people["trainer_other_site"].id,
-        "token": "not-a-valid-token",
-        "filename": "css/oep.css",
-    }
-    return people, ids
-
-
-_PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
-)
 
 
 def _outcome(response) -> str:
