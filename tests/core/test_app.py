@@ -167,3 +167,28 @@ def test_catalogues_hold_every_string_in_the_code():
         with po.open("rb") as f:
             known = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
         assert not (in_code - known), f"{po.parent.parent.name} lacks: {sorted(in_code - known)[:10]}"
+
+
+def test_forbidden_page_is_in_the_layout(client, make):
+    organisation = make.organisation(make.site())
+    client.login(make.contact_of(organisation))
+    response = client.get("/programmes/")
+    assert response.status_code == 403
+    page = response.get_data(as_text=True)
+    assert "Not allowed" in page and "You do not have permission" in page and "Skip to content" in page
+
+
+def test_domain_conflict_left_uncaught_gets_the_409_page(app, client, make, monkeypatch):
+    from oep.core.errors import Conflict
+    from oep.organisations import services
+
+    def refuse(*args, **kwargs):
+        raise Conflict("Someone else changed this first.")
+
+    monkeypatch.setattr(services, "remove_participant", refuse)
+    organisation = make.organisation(make.site())
+    person = make.participant(organisation)
+    client.login(make.contact_of(organisation))
+    response = client.post(f"/organisations/{organisation.id}/participants/{person.id}/delete")
+    assert response.status_code == 409
+    assert "Someone else changed this first." in response.get_data(as_text=True)
