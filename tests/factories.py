@@ -21,7 +21,10 @@ from oep.organisations.models import (
     OrganisationType,
     Participant,
 )
+from oep.attendance.models import Attendance, AttendanceStatus
+from oep.core.db import utcnow
 from oep.programmes.models import CommitteeCategory, CommitteeMember, Module, Programme, Site
+from oep.scheduling.models import AbsenceNotice, Booking, BookingStatus, ScheduledSession, SessionKind, SessionStatus
 
 PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
@@ -29,15 +32,15 @@ _PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 
 class Factory:
     def __init__(self, session):
-        self.session = session
+        self.db = session
         self._seq = itertools.count(1)
 
     def _n(self) -> int:
         return next(self._seq)
 
     def _add(self, obj):
-        self.session.add(obj)
-        self.session.flush()
+        self.db.add(obj)
+        self.db.flush()
         return obj
 
     # --- accounts ---
@@ -54,7 +57,7 @@ class Factory:
     def trainer(self, sites=(), **kw) -> User:
         user = self.user(Role.TRAINER, **kw)
         user.sites = list(sites)
-        self.session.flush()
+        self.db.flush()
         return user
 
     # --- programmes ---
@@ -106,7 +109,7 @@ class Factory:
             self.user(Role.CONTACT, organisation=organisation, email=f"contact{n}@example.org", name=f"Contact {n}")
         if site is not None:
             self.enrolment(organisation, site, status)
-        self.session.refresh(organisation)
+        self.db.refresh(organisation)
         return organisation
 
     def contact_of(self, organisation: Organisation) -> User:
@@ -120,6 +123,35 @@ class Factory:
         kw.setdefault("name", f"Participant {n}")
         kw.setdefault("consent_version", "test")
         return self._add(Participant(organisation=organisation, **kw))
+
+    # --- scheduling and attendance ---
+    def session(
+        self, site: Site, kind: str = "course", module: Module | None = None, starts_in_days: float = 0,
+        hours: float = 2, status: str = "confirmed", **kw,
+    ) -> ScheduledSession:
+        """A session starting ``starts_in_days`` from now (negative: in the past)."""
+        kind = SessionKind(kind)
+        if kind is SessionKind.COURSE and module is None:
+            module = self.module(site.programme)
+        starts = kw.pop("starts_at", None) or (utcnow() + timedelta(days=starts_in_days)).replace(microsecond=0)
+        ends = kw.pop("ends_at", None) or starts + timedelta(hours=hours)
+        kw.setdefault("title", module.title if module else f"{kind.label} {self._n()}")
+        return self._add(
+            ScheduledSession(
+                site=site, kind=kind, module=module, starts_at=starts, ends_at=ends,
+                duration_minutes=int((ends - starts).total_seconds() // 60), status=SessionStatus(status),
+                cancel_reason=kw.pop("cancel_reason", "Cancelled" if status == "cancelled" else ""), **kw,
+            )
+        )
+
+    def booking(self, sched: ScheduledSession, participant: Participant, status: str = "confirmed") -> Booking:
+        return self._add(Booking(session=sched, participant=participant, status=BookingStatus(status)))
+
+    def notice(self, sched: ScheduledSession, participant: Participant, reason: str = "Doctor's appointment") -> AbsenceNotice:
+        return self._add(AbsenceNotice(session=sched, participant=participant, reason=reason))
+
+    def mark(self, sched: ScheduledSession, participant: Participant, status: str = "present", **kw) -> Attendance:
+        return self._add(Attendance(session=sched, participant=participant, status=AttendanceStatus(status), **kw))
 
     def competence(self, name: str | None = None, **kw) -> Competence:
         return self._add(Competence(name=name or f"Competence {self._n()}", **kw))

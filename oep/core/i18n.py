@@ -48,8 +48,23 @@ def interface_language_choices() -> list[tuple[str, str]]:
     return list(INTERFACE_LANGUAGES.items())
 
 
+#: English is written as in Europe: 24-hour clock, day before month.
+FORMATTING_LOCALE = {"en": "en_GB"}
+
+
 def select_locale() -> str:
-    """The explicit choice in this browser, then the user's setting, then the browser's."""
+    """The explicit choice in this browser, then the user's setting, then the browser's
+    (English formats dates the British way)."""
+    code = _chosen_language()
+    return FORMATTING_LOCALE.get(code, code)
+
+
+def current_language() -> str:
+    """The interface language's code ("en", "da", ...) for lang attributes and switches."""
+    return get_locale().language
+
+
+def _chosen_language() -> str:
     supported = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -64,4 +79,5 @@ def select_locale() -> str:
 def init_app(app) -> None:
     app.jinja_env.globals["language_name"] = language_name
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["INTERFACE_LANGUAGES"] = INTERFACE_LANGUAGES

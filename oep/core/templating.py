@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import request, url_for
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_time
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
 
+DATE_STYLES = ("short", "medium", "long", "full")
+
+
 def localdatetime(value: datetime | None, tz: str | None = None, fmt: str = "medium") -> str:
-    """A UTC datetime shown in the time zone ``tz`` (a site's), in the interface's language."""
+    """A UTC datetime shown in the time zone ``tz`` (a site's), in the interface's language.
+
+    ``fmt`` is a date style ("short", "medium", "long", "full": the date in that style, then
+    the time without seconds) or a CLDR pattern such as "HH:mm".
+    """
     if value is None:
         return ""
     if tz:
         value = value.astimezone(ZoneInfo(tz))
+    if fmt in DATE_STYLES:
+        return f"{format_date(value, fmt)}, {format_time(value, 'short', rebase=False)}"
     return format_datetime(value, fmt, rebase=False)
 
 
 def localdate(value: date | None, fmt: str = "medium") -> str:
     return format_date(value, fmt) if value else ""
+
+
+def date_range(start: date, end: date) -> list[date]:
+    """The days from ``start`` up to, not including, ``end``."""
+    return [start + timedelta(days=n) for n in range((end - start).days)]
 
 
 def navigation() -> list[tuple[str, str, str]]:
@@ -48,8 +62,9 @@ def navigation() -> list[tuple[str, str, str]]:
         org_id = current_user.organisation_id
         items += [
             ("organisations.detail", _l("My organisation"), {"org_id": org_id}),
+            ("scheduling.organisation_schedule", _l("Schedule"), {"org_id": org_id}),
             ("organisations.participants", _l("Participants"), {"org_id": org_id}),
-            ("organisations.edit_competences", _l("Competences"), {"org_id": org_id}),
+            ("attendance.organisation_overview", _l("Attendance"), {"org_id": org_id}),
         ]
     result = []
     for item in items:
@@ -73,5 +88,7 @@ def init_app(app) -> None:
     app.jinja_env.filters["localdatetime"] = localdatetime
     app.jinja_env.filters["localdate"] = localdate
     app.jinja_env.filters["nl2br"] = nl2br
+    app.jinja_env.filters["date_range"] = date_range
+    app.jinja_env.globals["timedelta"] = timedelta
     app.jinja_env.globals["navigation"] = navigation
     app.jinja_env.globals["is_current"] = is_current

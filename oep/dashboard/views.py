@@ -6,9 +6,11 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from oep.accounts.models import Role
+from oep.attendance import queries as attendance_queries
 from oep.core.access import roles_required
 from oep.organisations import queries as org_queries
 from oep.programmes import queries as programme_queries
+from oep.scheduling import queries as schedule_queries
 
 bp = Blueprint("dashboard", __name__)
 
@@ -16,7 +18,10 @@ bp = Blueprint("dashboard", __name__)
 @bp.route("/dashboard")
 @roles_required(Role.COORDINATOR, Role.TRAINER, Role.CONTACT)
 def index():
-    context = {}
+    context = {
+        "upcoming": schedule_queries.upcoming_for(current_user),
+        "warnings": attendance_queries.warnings_for(current_user),
+    }
     if current_user.is_contact:
         organisation = current_user.organisation
         context.update(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oep.core.db import UTCDateTime, enum_type, utcnow
 from oep.extensions import db
+from oep.programmes.models import new_calendar_token
 
 if TYPE_CHECKING:
     from oep.accounts.models import User
@@ -64,6 +65,8 @@ class Organisation(db.Model):
     website: Mapped[str] = mapped_column(sa.String(300), default="")
     languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Unguessable token of the organisation's private calendar feed (can be reset).
+    calendar_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_calendar_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     contacts: Mapped[list[User]] = relationship(back_populates="organisation", passive_deletes=True)

@@ -82,7 +82,7 @@ def register():
                 contact_name=form.contact_name.data,
                 email=form.email.data,
                 password=form.password.data,
-                locale=str(get_locale()),
+                locale=get_locale().language,
             )
         except DomainError as err:
             attach_error(form, err)

@@ -33,6 +33,36 @@ class ProgrammeForm(FlaskForm):
         validators=[InputRequired(message=_l("Enter a number.")), NumberRange(0, 100, message=_l("Enter a number between 0 and 100."))],
     )
     completion_requires_mandatory_modules = BooleanField(_l("Every mandatory module must be attended"), default=True)
+    left_early_credit_percent = IntegerField(
+        _l("“Left early” counts for this share of a session's hours (%)"),
+        default=50,
+        validators=[InputRequired(message=_l("Enter a number.")), NumberRange(0, 100, message=_l("Enter a number between 0 and 100."))],
+    )
+    warning_min_held_sessions = IntegerField(
+        _l("Warn about low attendance after this many held sessions"),
+        default=3,
+        validators=[InputRequired(message=_l("Enter a number.")), NumberRange(1, 100, message=_l("Enter a number between 1 and 100."))],
+    )
+    warning_consecutive_absences = IntegerField(
+        _l("Warn after this many absences in a row"),
+        default=3,
+        validators=[InputRequired(message=_l("Enter a number.")), NumberRange(1, 100, message=_l("Enter a number between 1 and 100."))],
+    )
+    checkin_opens_minutes = IntegerField(
+        _l("Self check-in opens this many minutes before the start"),
+        default=30,
+        validators=[InputRequired(message=_l("Enter a number.")), NumberRange(0, 1440, message=_l("Enter a number between 0 and 1440."))],
+    )
+    checkin_grace_minutes = IntegerField(
+        _l("Checked in later than this many minutes after the start counts as late"),
+        default=10,
+        validators=[InputRequired(message=_l("Enter a number.")), NumberRange(0, 240, message=_l("Enter a number between 0 and 240."))],
+    )
+    checkin_code_seconds = IntegerField(
+        _l("The check-in code changes every … seconds"),
+        default=30,
+        validators=[InputRequired(message=_l("Enter a number.")), NumberRange(10, 600, message=_l("Enter a number between 10 and 600."))],
+    )
     certificate_signatory_name = StringField(_l("Certificate signatory"), validators=[Length(max=200)], filters=[strip])
     certificate_signatory_title = StringField(_l("Signatory's title"), validators=[Length(max=200)], filters=[strip])
     certificate_signature = FileField(_l("Signature picture (PNG or JPEG)"), validators=[IMAGE_TYPES])

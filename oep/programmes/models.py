@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
 DEFAULT_FUNDER_ACKNOWLEDGEMENT = "Co-funded by the European Union"
 
 
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
 class Programme(db.Model):
     """One edition of the programme."""
 
@@ -30,6 +35,12 @@ class Programme(db.Model):
         sa.CheckConstraint(
             "completion_min_attendance_percent BETWEEN 0 AND 100", name="attendance_percent_range"
         ),
+        sa.CheckConstraint("left_early_credit_percent BETWEEN 0 AND 100", name="left_early_range"),
+        sa.CheckConstraint("warning_min_held_sessions >= 1", name="warning_sessions_positive"),
+        sa.CheckConstraint("warning_consecutive_absences >= 1", name="warning_absences_positive"),
+        sa.CheckConstraint("checkin_opens_minutes BETWEEN 0 AND 1440", name="checkin_opens_range"),
+        sa.CheckConstraint("checkin_grace_minutes BETWEEN 0 AND 240", name="checkin_grace_range"),
+        sa.CheckConstraint("checkin_code_seconds BETWEEN 10 AND 600", name="checkin_code_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,6 +56,20 @@ class Programme(db.Model):
     # Completion rule
     completion_min_attendance_percent: Mapped[int] = mapped_column(default=80)
     completion_requires_mandatory_modules: Mapped[bool] = mapped_column(default=True)
+    #: Share of a session's hours that "left early" counts for.
+    left_early_credit_percent: Mapped[int] = mapped_column(default=50)
+
+    # Attendance warnings
+    #: Warn when a participant's attendance falls below the completion share after this many
+    #: held course sessions...
+    warning_min_held_sessions: Mapped[int] = mapped_column(default=3)
+    #: ...or after this many absences in a row.
+    warning_consecutive_absences: Mapped[int] = mapped_column(default=3)
+
+    # Self check-in
+    checkin_opens_minutes: Mapped[int] = mapped_column(default=30)
+    checkin_grace_minutes: Mapped[int] = mapped_column(default=10)
+    checkin_code_seconds: Mapped[int] = mapped_column(default=30)
 
     # Certificates and funder
     certificate_signatory_name: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -94,6 +119,8 @@ class Site(db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64))
     local_language: Mapped[str] = mapped_column(sa.String(8))
     partner_organisation: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: Unguessable token of the site's private calendar feed (can be reset).
+    calendar_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_calendar_token)
 
     programme: Mapped[Programme] = relationship(back_populates="sites")
     trainers: Mapped[list[User]] = relationship(

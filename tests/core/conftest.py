@@ -18,8 +18,9 @@ def world(make, app):
     programme.certificate_signature_file = "emblem-test.png"
     site_1 = make.site(programme)
     site_2 = make.site(programme)
-    org_a = make.organisation(site_1, status=EnrolmentStatus.PENDING)
+    org_a = make.organisation(site_1)
     org_b = make.organisation(site_2)
+    org_c = make.organisation(site_1, status=EnrolmentStatus.PENDING, contact=False)
     people = {
         "anonymous": None,
         "contact_a": make.contact_of(org_a),
@@ -29,17 +30,32 @@ def world(make, app):
         "coordinator": make.coordinator(),
     }
     make.site(make.programme(name="Next edition"))  # an open site org A could still join
+    participant_a = make.participant(org_a)
+    module = make.module(programme)
+    course = make.session(site_1, module=module)
+    workshop = make.session(site_1, kind="workshop", is_public=True, starts_in_days=3)
+    booking = make.booking(workshop, participant_a)
+    notice = make.notice(course, participant_a)
     ids = {
         "programme_id": programme.id,
         "site_id": site_1.id,
         "org_id": org_a.id,
-        "participant_id": make.participant(org_a).id,
+        "participant_id": participant_a.id,
         "enrolment_id": org_a.enrolments[0].id,
+        "pending_enrolment_id": org_c.enrolments[0].id,
         "member_id": make.committee_member(site_1).id,
-        "module_id": make.module(programme).id,
+        "module_id": module.id,
+        "session_id": course.id,
+        "public_session_id": workshop.id,
+        "booking_id": booking.id,
+        "notice_id": notice.id,
+        "uid": course.uid,
+        "fmt": "xlsx",
         "competence_id": make.competence().id,
         "user_id": people["trainer_other_site"].id,
         "token": "not-a-valid-token",
+        "site_token": site_1.calendar_token,
+        "organisation_token": org_a.calendar_token,
         "filename": "css/oep.css",
     }
     return people, ids

@@ -25,7 +25,13 @@ PAYLOADS = {
 }
 
 #: The signed-in person allowed to post to each endpoint (default: the coordinator).
-ACTOR = {"organisations.enrol": "contact_a"}
+ACTOR = {
+    "organisations.enrol": "contact_a",
+    "scheduling.book": "contact_a",
+    "scheduling.give_notice": "contact_a",
+    "scheduling.withdraw_notice": "contact_a",
+}
+ANONYMOUS = {"accounts.login", "accounts.forgot_password", "organisations.register", "attendance.enter_code", "attendance.self_checkin"}
 
 
 def _post_endpoints(app):
@@ -60,6 +66,10 @@ def _cases(app_for_ids=None):
             "organisations.enrol", "organisations.new_participant", "organisations.edit_participant",
             "organisations.delete_participant", "organisations.import_participants", "organisations.edit_competences",
             "organisations.competences", "organisations.edit_competence", "organisations.delete_competence",
+            "scheduling.new_session", "scheduling.edit", "scheduling.change_status", "scheduling.headcount",
+            "scheduling.book", "scheduling.cancel_booking", "scheduling.give_notice", "scheduling.withdraw_notice",
+            "scheduling.reset_site_feed", "scheduling.reset_organisation_feed",
+            "attendance.take", "attendance.enter_code", "attendance.self_checkin",
         ]
         for payload in PAYLOADS
     ]
@@ -76,11 +86,15 @@ def test_bad_input_never_breaks_anything(app, client, world, endpoint, payload):
     people, ids = world
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
-        url = url_for(endpoint, **{arg: ids[arg] for arg in rule.arguments})
+        from tests.core.test_access import URL_OVERRIDES
+
+        overrides = URL_OVERRIDES.get(endpoint, {})
+        url = url_for(endpoint, **{arg: ids[overrides.get(arg, arg)] for arg in rule.arguments})
     actor = people[ACTOR.get(endpoint, "coordinator")]
-    if endpoint not in ("accounts.login", "accounts.forgot_password", "organisations.register"):
+    if endpoint not in ANONYMOUS:
         client.login(actor)
-    fields = {"name", "email", "reason", "decision", "direction", "active", "step", "csv_text", "site"}
+    fields = {"name", "email", "reason", "decision", "direction", "active", "step", "csv_text", "site", "code",
+              "participant_id", "participant_ids", "walk_in_name", "walk_in_organisation", "action"}
     if "GET" in rule.methods:
         page = client.get(url)
         if page.status_code == 200:

@@ -23,6 +23,12 @@ def programme_form(**overrides):
         "registration_open": "y",
         "completion_min_attendance_percent": "80",
         "completion_requires_mandatory_modules": "y",
+        "left_early_credit_percent": "50",
+        "warning_min_held_sessions": "3",
+        "warning_consecutive_absences": "3",
+        "checkin_opens_minutes": "30",
+        "checkin_grace_minutes": "10",
+        "checkin_code_seconds": "30",
         "certificate_signatory_name": "Dr. Sofia Marino",
         "certificate_signatory_title": "Coordinator",
         "funder_acknowledgement": "Co-funded by the European Union",
@@ -62,6 +68,8 @@ def test_coordinator_creates_a_programme_with_an_emblem(client, make):
         ({"completion_min_attendance_percent": "120"}, "Enter a number between 0 and 100."),
         ({"completion_min_attendance_percent": "eighty"}, "Not a valid integer value."),
         ({"languages": None}, "Choose at least one language."),
+        ({"checkin_code_seconds": "5"}, "Enter a number between 10 and 600."),
+        ({"left_early_credit_percent": "-1"}, "Enter a number between 0 and 100."),
     ],
 )
 def test_bad_programme_input(client, make, overrides, message):

@@ -1,7 +1,80 @@
 // Small progressive enhancements; every page works without this file.
-document.addEventListener("click", function (event) {
-  var button = event.target.closest("[data-confirm]");
-  if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+(function () {
+  "use strict";
+
+  // Buttons that ask before doing something that cannot be undone.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-confirm]");
+    if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  });
+
+  // Attendance: "mark all unmarked as present" fills the radios here, so the trainer can
+  // check the list before saving. Without JavaScript the button saves with that meaning.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-mark-all]");
+    if (!button) { return; }
+    var form = button.form;
+    var value = button.getAttribute("data-mark-all");
+    var groups = {};
+    Array.prototype.forEach.call(form.querySelectorAll("input[type=radio][name^='status-']"), function (radio) {
+      groups[radio.name] = groups[radio.name] || [];
+      groups[radio.name].push(radio);
+    });
+    var count = 0;
+    Object.keys(groups).forEach(function (name) {
+      var radios = groups[name];
+      if (!radios.some(function (r) { return r.checked; })) {
+        radios.forEach(function (r) { if (r.value === value) { r.checked = true; count += 1; } });
+      }
+    });
     event.preventDefault();
+    var note = form.querySelector("[data-mark-all-note]");
+    if (note) { note.hidden = false; }
+  });
+
+  // Read-only inputs holding an address select themselves, ready to copy.
+  document.addEventListener("focusin", function (event) {
+    if (event.target.classList && event.target.classList.contains("select-on-focus")) {
+      event.target.select();
+    }
+  });
+
+  // Self check-in display: fetch the current code, QR code and count, and count down.
+  var display = document.querySelector("[data-checkin-state]");
+  if (display) {
+    var url = display.getAttribute("data-checkin-state");
+    var countdown = display.querySelector("[data-countdown]");
+    var left = countdown ? Number(countdown.value) : 0;
+    var refresh = function () {
+      fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.json(); })
+        .then(function (state) {
+          display.querySelector(".checkin-open").hidden = !state.open;
+          display.querySelector(".checkin-closed").hidden = state.open;
+          display.querySelector("[data-count]").textContent = state.count;
+          display.querySelector("[data-expected]").textContent = state.expected;
+          if (state.open) {
+            display.querySelector("[data-code]").textContent = state.code;
+            display.querySelector("[data-qr]").innerHTML = state.qr_svg;
+            left = state.seconds_left;
+            if (countdown) { countdown.max = state.refresh_seconds; countdown.value = left; }
+          } else {
+            left = 15;
+          }
+        })
+        .catch(function () { left = 5; });
+    };
+    window.setInterval(function () {
+      left -= 1;
+      if (countdown) { countdown.value = Math.max(left, 0); }
+      if (left <= 0) { left = 1000; refresh(); }
+    }, 1000);
+    window.setInterval(function () {
+      fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (state) {
+        display.querySelector("[data-count]").textContent = state.count;
+      }).catch(function () {});
+    }, 5000);
   }
-});
+})();
