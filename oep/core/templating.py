@@ -47,6 +47,7 @@ def navigation() -> list[tuple[str, str, str]]:
     if current_user.is_coordinator:
         items += [
             ("programmes.index", _l("Programmes")),
+            ("scheduling.my_schedule", _l("Schedule")),
             ("organisations.review", _l("Review")),
             ("organisations.index", _l("Organisations")),
             ("organisations.competences", _l("Competences")),
@@ -54,6 +55,7 @@ def navigation() -> list[tuple[str, str, str]]:
         ]
     elif current_user.is_trainer:
         items += [
+            ("scheduling.my_schedule", _l("Schedule")),
             ("programmes.index", _l("My sites")),
             ("organisations.review", _l("Review")),
             ("organisations.index", _l("Organisations")),

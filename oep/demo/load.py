@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -12,17 +12,22 @@ from sqlalchemy.orm import Session
 
 from oep.accounts import services as accounts
 from oep.accounts.models import Role, User
-from oep.core.db import Base
+from oep.attendance import completion
+from oep.attendance import services as attendance
+from oep.attendance.models import AttendanceStatus
+from oep.core.db import Base, utcnow
 from oep.demo import data
 from oep.organisations import services as organisations
 from oep.organisations.models import (
-    Competence,
     CompetenceDirection,
     EnrolmentStatus,
     OrganisationType,
+    Participant,
 )
 from oep.programmes import services as programmes
 from oep.programmes.models import CommitteeCategory
+from oep.scheduling import services as scheduling
+from oep.scheduling.models import SessionKind, SessionStatus
 
 #: The demo's log-ins. Demo data only: never load the demo into a real deployment.
 COORDINATOR = ("coordinator@example.org", "demo-coordinator-2026")
@@ -150,6 +155,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
                     ),
                 )
                 participant_count += 1
+    _schedule(session, rng, programme, coordinator, today)
     # Demo mails are not sent: drop what the services queued.
     session.info.pop("oep_pending_mail", None)
     return DemoSummary(
@@ -162,6 +168,85 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
             ("organisation contact", *CONTACT),
         ],
     )
+
+
+#: Weekday of each site's course evenings (Monday = 0).
+COURSE_WEEKDAY = {"Palermo": 1, "Athens": 2, "Kassel": 3, "Aarhus": 0, "Thessaloniki": 1}
+
+
+def _schedule(session: Session, rng: random.Random, programme, coordinator, today: date) -> None:
+    """A course evening a week per site (each module in sessions of its length), attendance for
+    those already held, and the coming events, meetings and bookings."""
+    modules = sorted(programme.modules, key=lambda m: m.position)
+    for site in programme.sites:
+        trainer_ids = [t.id for t in site.trainers]
+        weekday = COURSE_WEEKDAY.get(site.city, 1)
+        day = programme.starts_on + timedelta(days=(weekday - programme.starts_on.weekday()) % 7)
+        course = []
+        for module in modules:
+            hours = int(module.hours)
+            parts = 2 if hours >= 4 else 1
+            for _ in range(parts):
+                length = hours // parts
+                data = scheduling.SessionData(
+                    kind=SessionKind.COURSE, title="", day=day, start=time(17, 30),
+                    end=(datetime.combine(day, time(17, 30)) + timedelta(hours=length)).time(),
+                    module_id=module.id, venue=site.partner_organisation, language=site.local_language,
+                    status=SessionStatus.CONFIRMED, trainer_ids=trainer_ids,
+                )
+                course.append(scheduling.create_session(session, site, data, coordinator))
+                day += timedelta(days=7)
+        people = session.scalars(
+            sa.select(Participant).where(Participant.id.in_(completion.roster_ids_of_site(site))).order_by(Participant.id)
+        ).all()
+        strugglers = set(rng.sample([p.id for p in people], k=min(2, len(people))))
+        trainer = site.trainers[0] if site.trainers else coordinator
+        now = utcnow()
+        for sched in course:
+            if sched.ends_at > now:
+                continue
+            marks = []
+            for person in people:
+                roll = rng.random()
+                if person.id in strugglers:
+                    status = AttendanceStatus.ABSENT if roll < 0.55 else AttendanceStatus.PRESENT
+                elif roll < 0.91:
+                    status = AttendanceStatus.PRESENT
+                elif roll < 0.96:
+                    status = AttendanceStatus.LATE
+                elif roll < 0.97:
+                    status = AttendanceStatus.LEFT_EARLY
+                elif roll < 0.985:
+                    status = AttendanceStatus.EXCUSED
+                else:
+                    status = AttendanceStatus.ABSENT
+                marks.append(attendance.Mark(person.id, status, ""))
+            attendance.save_marks(session, sched, marks, trainer)
+        upcoming = [s for s in course if s.starts_at > now]
+        if upcoming and people:
+            scheduling.give_notice(session, upcoming[0], people[0], "Work shift that evening", trainer)
+        event_day = today + timedelta(days=10 + rng.randint(0, 6))
+        event = scheduling.create_session(
+            session, site,
+            scheduling.SessionData(
+                kind=SessionKind.EVENT, title=f"Open intercultural evening — {site.city}", day=event_day,
+                start=time(18, 0), end=time(21, 0), venue=site.partner_organisation, capacity=30,
+                language=site.local_language, is_public=True, status=SessionStatus.CONFIRMED,
+                description="Food, music and stories from the communities of the city. Everyone is welcome.",
+                speakers=[scheduling.SpeakerData("Local committee", "Welcome"), scheduling.SpeakerData("A pairing of the programme", "Our workshop", confirmed=False)],
+            ),
+            coordinator,
+        )
+        scheduling.book(session, event, people[:8], coordinator)
+        scheduling.create_session(
+            session, site,
+            scheduling.SessionData(
+                kind=SessionKind.MEETING, title=f"Intercultural City Committee — {site.city}", day=today + timedelta(days=20),
+                start=time(16, 0), end=time(18, 0), venue=site.partner_organisation, language=site.local_language,
+                status=SessionStatus.TENTATIVE, trainer_ids=trainer_ids,
+            ),
+            coordinator,
+        )
 
 
 def _person_name(rng: random.Random, origin: str) -> str:

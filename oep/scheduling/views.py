@@ -73,6 +73,21 @@ def site_schedule(site_id):
     )
 
 
+@bp.route("/schedule")
+@roles_required(*STAFF)
+def my_schedule():
+    """The schedule a trainer or coordinator most likely wants: their only site's, or the
+    latest programme's."""
+    sites = queries.sites_for_scheduling(current_user)
+    if len(sites) == 1:
+        return redirect(url_for("scheduling.site_schedule", site_id=sites[0].id))
+    programmes = programme_queries.programmes_for(current_user)
+    if programmes:
+        return redirect(url_for("scheduling.programme_schedule", programme_id=programmes[0].id))
+    flash(_("There is no site to schedule yet."), "info")
+    return redirect(url_for("dashboard.index"))
+
+
 @bp.route("/programmes/<int:programme_id>/schedule")
 @roles_required(*STAFF)
 def programme_schedule(programme_id):

@@ -76,6 +76,7 @@ POLICY = {
     "organisations.competences": COORDINATOR_ONLY,
     "organisations.edit_competence": COORDINATOR_ONLY,
     "organisations.delete_competence": COORDINATOR_ONLY,
+    "scheduling.my_schedule": STAFF,
     "scheduling.site_schedule": STAFF_OF_SITE,
     "scheduling.programme_schedule": STAFF,
     "scheduling.organisation_schedule": ORG_A_READERS,
