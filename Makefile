@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app oep
 
-.PHONY: run test setup test-setup system-deps translations extract-messages clean
+.PHONY: run test setup test-setup system-deps translations extract-messages bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ run: setup
 test: test-setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+
+## Benchmarks on a national-scale database (see bench/README.md).
+bench: test-setup
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -110,7 +110,13 @@ def _credit_expression(programme: Programme):
 
 
 def progress_for_participants(session: Session, site: Site, participant_ids) -> dict[int, Progress]:
-    """Progress of the given participants (ids, or a select of ids) at a site: four queries."""
+    """Progress of the given participants at a site: four queries.
+
+    ``participant_ids`` is a list of ids, or a select of them (the whole roster). For a select,
+    the attendance is read by the site's sessions and matched afterwards: the database then
+    walks the sessions' index instead of probing every participant's marks.
+    """
+    listed = isinstance(participant_ids, (list, tuple, set))
     programme = site.programme
     totals = site_totals(session, site)
     counted = sa.and_(
@@ -134,7 +140,7 @@ def progress_for_participants(session: Session, site: Site, participant_ids) -> 
             count(AttendanceStatus.ABSENT),
         )
         .join(ScheduledSession, ScheduledSession.id == Attendance.session_id)
-        .where(counted, Attendance.participant_id.in_(participant_ids))
+        .where(counted, *([Attendance.participant_id.in_(participant_ids)] if listed else []))
         .group_by(Attendance.participant_id)
     ).all()
     mandatory = session.scalars(
@@ -144,13 +150,18 @@ def progress_for_participants(session: Session, site: Site, participant_ids) -> 
         sa.select(Attendance.participant_id, ScheduledSession.module_id)
         .join(ScheduledSession, ScheduledSession.id == Attendance.session_id)
         .join(Module, Module.id == ScheduledSession.module_id)
-        .where(counted, Module.mandatory.is_(True), Attendance.status.in_(ATTENDED), Attendance.participant_id.in_(participant_ids))
+        .where(
+            counted, Module.mandatory.is_(True), Attendance.status.in_(ATTENDED),
+            *([Attendance.participant_id.in_(participant_ids)] if listed else []),
+        )
         .distinct()
     ).all()
-    ids = participant_ids if isinstance(participant_ids, (list, tuple, set)) else session.scalars(participant_ids).all()
+    ids = participant_ids if listed else session.scalars(participant_ids).all()
     result = {pid: Progress(pid, programme, totals, mandatory_modules=list(mandatory)) for pid in ids}
     for pid, minutes, marked, present, late, left_early, excused, absent in rows:
-        p = result.setdefault(pid, Progress(pid, programme, totals, mandatory_modules=list(mandatory)))
+        p = result.get(pid)
+        if p is None:  # marked at the site, but no longer on its roster
+            continue
         p.attended_minutes = float(minutes or 0)
         p.marked_sessions, p.present, p.late, p.left_early, p.excused, p.absent = (
             marked, present or 0, late or 0, left_early or 0, excused or 0, absent or 0,
