@@ -8,7 +8,7 @@ import os
 import platform
 from pathlib import Path
 
-from bench import generate, pages
+from bench import generate, matching, pages
 from bench.common import fresh_database
 
 OUT = Path("bench/out")
@@ -29,6 +29,7 @@ def main() -> None:
     if os.environ.get("OEP_BENCH_POSTGRES_URL"):
         targets.append(("PostgreSQL", os.environ["OEP_BENCH_POSTGRES_URL"]))
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(matching.table(matching.run()))
     for name, url in targets:
         info = generate.generate(fresh_database(url))
         (OUT / "national.json").write_text(json.dumps(info))

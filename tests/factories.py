@@ -24,6 +24,7 @@ from oep.organisations.models import (
 from oep.attendance.models import Attendance, AttendanceStatus
 from oep.core.db import utcnow
 from oep.programmes.models import CommitteeCategory, CommitteeMember, Module, Programme, Site
+from oep.pairings.models import ConstraintKind, PairConstraint, Pairing, PairingMember, PairingStatus
 from oep.scheduling.models import AbsenceNotice, Booking, BookingStatus, ScheduledSession, SessionKind, SessionStatus
 
 PASSWORD = "correct horse battery staple"
@@ -152,6 +153,18 @@ class Factory:
 
     def mark(self, sched: ScheduledSession, participant: Participant, status: str = "present", **kw) -> Attendance:
         return self._add(Attendance(session=sched, participant=participant, status=AttendanceStatus(status), **kw))
+
+    # --- pairings ---
+    def pairing(self, site: Site, organisations, status: str = "active", score: int = 0) -> Pairing:
+        status = PairingStatus(status)
+        current = status in (PairingStatus.PROPOSED, PairingStatus.ACTIVE)
+        pairing = Pairing(site=site, status=status, score=score, confirmed_at=utcnow() if status is not PairingStatus.PROPOSED else None)
+        pairing.members = [PairingMember(organisation=o, site_id=site.id, current=current) for o in organisations]
+        return self._add(pairing)
+
+    def pair_constraint(self, site: Site, a: Organisation, b: Organisation, kind: str = "forbidden") -> PairConstraint:
+        low, high = sorted((a.id, b.id))
+        return self._add(PairConstraint(site=site, organisation_a_id=low, organisation_b_id=high, kind=ConstraintKind(kind)))
 
     def competence(self, name: str | None = None, **kw) -> Competence:
         return self._add(Competence(name=name or f"Competence {self._n()}", **kw))

@@ -65,6 +65,7 @@ def navigation() -> list[tuple[str, str, str]]:
         items += [
             ("organisations.detail", _l("My organisation"), {"org_id": org_id}),
             ("scheduling.organisation_schedule", _l("Schedule"), {"org_id": org_id}),
+            ("pairings.mine", _l("Pairing")),
             ("organisations.participants", _l("Participants"), {"org_id": org_id}),
             ("attendance.organisation_overview", _l("Attendance"), {"org_id": org_id}),
         ]

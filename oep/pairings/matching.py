@@ -287,76 +287,109 @@ def max_weight_matching(weights: np.ndarray) -> tuple[list[tuple[int, int]], str
         return [], "trivial"
     finite = np.where(np.isfinite(weights), weights, -1e15)
     rows, cols = linear_sum_assignment(finite, maximize=True)
-    successor = dict(zip(rows.tolist(), cols.tolist()))
-    pairs, odd = [], False
-    seen = set()
-    for start in range(n):
-        if start in seen:
+    successor = cols.copy()
+    successor[rows] = cols
+    cycles = _cycles(successor)
+    if all(len(c) % 2 == 0 or len(c) == 1 for c in cycles):
+        return _from_cycles(cycles, weights), "assignment"
+    return _exact_from_relaxation(weights, successor, cycles), "integer programming"
+
+
+def _cycles(successor: np.ndarray) -> list[list[int]]:
+    seen = np.zeros(len(successor), dtype=bool)
+    cycles = []
+    for start in range(len(successor)):
+        if seen[start]:
             continue
         cycle = [start]
-        seen.add(start)
-        nxt = successor[start]
+        seen[start] = True
+        nxt = int(successor[start])
         while nxt != start:
             cycle.append(nxt)
-            seen.add(nxt)
-            nxt = successor[nxt]
-        if len(cycle) == 1:
+            seen[nxt] = True
+            nxt = int(successor[nxt])
+        cycles.append(cycle)
+    return cycles
+
+
+def _path_pairs(path: list[int]) -> list[tuple[int, int]]:
+    return [(path[k], path[k + 1]) for k in range(0, len(path) - 1, 2)]
+
+
+def _from_cycles(cycles: list[list[int]], weights: np.ndarray) -> list[tuple[int, int]]:
+    """A matching from the relaxation's cycles: 2-cycles are pairs; an even cycle splits into
+    two alternating halves (equally good at an optimum; the heavier is taken); an odd cycle
+    gives its best matching leaving one of its vertices out (a feasible, not necessarily
+    optimal, choice)."""
+    pairs = []
+
+    def value(candidate):
+        return sum(weights[a, b] for a, b in candidate)
+
+    for cycle in cycles:
+        length = len(cycle)
+        if length == 1:
             continue
-        if len(cycle) % 2:
-            odd = True
+        if length % 2 == 0:
+            halves = (_path_pairs(cycle), _path_pairs(cycle[1:] + cycle[:1]))
+            pairs.extend(max(halves, key=value))
+        else:
+            options = (_path_pairs(cycle[t + 1 :] + cycle[:t]) for t in range(length))
+            pairs.extend(max(options, key=value))
+    return [tuple(sorted(p)) for p in pairs if np.isfinite(weights[p])]
+
+
+def _dual_prices(weights: np.ndarray, successor: np.ndarray) -> np.ndarray:
+    """Optimal dual prices of the matching relaxation, from the optimal assignment: the
+    assignment's potentials are shortest distances in its residual graph (Bellman-Ford, one
+    vectorised relaxation per round), and each vertex's price is the mean of its row's and
+    its column's potential."""
+    n = len(weights)
+    w = np.where(np.isfinite(weights), weights, -np.inf)
+    assigned = w[np.arange(n), successor]
+    # q_k <= q_i + (assigned_i - w[i, successor[k]]) for every i, k
+    step = assigned[:, None] - w[:, successor]
+    distance = np.zeros(n)
+    for _ in range(n + 1):
+        relaxed = np.minimum(distance, np.min(distance[:, None] + step, axis=0))
+        if np.array_equal(relaxed, distance):
             break
-        # An even cycle: both alternating halves are optimal; take the heavier (ties: first).
-        first = [(cycle[k], cycle[(k + 1) % len(cycle)]) for k in range(0, len(cycle), 2)]
-        second = [(cycle[k], cycle[(k + 1) % len(cycle)]) for k in range(1, len(cycle), 2)]
-        half = max((first, second), key=lambda h: sum(finite[a, b] for a, b in h))
-        pairs.extend(half)
-    if not odd:
-        return [tuple(sorted(p)) for p in pairs if np.isfinite(weights[p])], "assignment"
-    return _matching_by_integer_programming(weights), "integer programming"
+        distance = relaxed
+    column = np.empty(n)
+    column[successor] = -distance  # v at column successor[k] is p_k = -q_k
+    row = assigned - column[successor]
+    return (row + column) / 2
 
 
-def _matching_by_integer_programming(weights: np.ndarray) -> list[tuple[int, int]]:
+def _exact_from_relaxation(weights: np.ndarray, successor: np.ndarray, cycles: list[list[int]]) -> list[tuple[int, int]]:
     """Exact matching when the relaxation has odd cycles.
 
-    1. Solve the relaxation over every allowed pair (HiGHS, interior point) for its bound and
-       dual prices.
-    2. Discard every pair whose reduced cost exceeds the gap between that bound and a feasible
-       matching: no optimum can use it.
-    3. Solve the integer problem on the few pairs left with HiGHS.
+    The relaxation's bound and dual prices come from the assignment; a feasible matching from
+    its cycles gives a lower bound; every pair whose reduced cost exceeds the gap cannot be in
+    an optimum and is dropped; HiGHS solves the integer problem on the few pairs left.
     """
-    from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+    from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix
 
     n = len(weights)
+    prices = _dual_prices(weights, successor)
+    upper = prices.sum()
+    feasible = _from_cycles(cycles, weights)
+    lower = sum(weights[p] for p in feasible)
     usable = np.triu(np.isfinite(weights) & (weights > 0), 1)
-    pairs = np.argwhere(usable)
-    if not len(pairs):
-        return []
-
-    def incidence(chosen):
-        k = len(chosen)
-        rows = np.concatenate([chosen[:, 0], chosen[:, 1]])
-        cols = np.concatenate([np.arange(k), np.arange(k)])
-        return coo_matrix((np.ones(2 * k), (rows, cols)), shape=(n, k)).tocsr()
-
-    w = weights[pairs[:, 0], pairs[:, 1]]
-    lp = linprog(-w, A_ub=incidence(pairs), b_ub=np.ones(n), bounds=(0, None), method="highs-ipm")
-    upper = -lp.fun
-    prices = -lp.ineqlin.marginals
-    # A feasible matching: the relaxation's whole pairs first, then greedily the heaviest.
-    used = np.zeros(n, dtype=bool)
-    lower = 0.0
-    for k in np.lexsort((-w, -lp.x)):
-        i, j = pairs[k]
-        if not used[i] and not used[j]:
-            used[i] = used[j] = True
-            lower += w[k]
-    reduced = prices[pairs[:, 0]] + prices[pairs[:, 1]] - w
-    keep = pairs[reduced <= upper - lower + 1e-6]
+    reduced = prices[:, None] + prices[None, :] - np.where(usable, weights, 0)
+    keep = np.argwhere(usable & (reduced <= upper - lower + 1e-6))
+    if not len(keep):
+        return feasible
+    k = len(keep)
+    incidence = coo_matrix(
+        (np.ones(2 * k), (np.concatenate([keep[:, 0], keep[:, 1]]), np.concatenate([np.arange(k), np.arange(k)]))),
+        shape=(n, k),
+    ).tocsr()
     result = milp(
         c=-weights[keep[:, 0], keep[:, 1]],
-        constraints=LinearConstraint(incidence(keep), 0, 1),
-        integrality=np.ones(len(keep)),
+        constraints=LinearConstraint(incidence, 0, 1),
+        integrality=np.ones(k),
         bounds=Bounds(0, 1),
     )
     if result.status != 0:  # pragma: no cover - HiGHS solves these to optimality

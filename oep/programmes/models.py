@@ -41,6 +41,9 @@ class Programme(db.Model):
         sa.CheckConstraint("checkin_opens_minutes BETWEEN 0 AND 1440", name="checkin_opens_range"),
         sa.CheckConstraint("checkin_grace_minutes BETWEEN 0 AND 240", name="checkin_grace_range"),
         sa.CheckConstraint("checkin_code_seconds BETWEEN 10 AND 600", name="checkin_code_range"),
+        sa.CheckConstraint(
+            "pairing_type_rule IN ('migrant_with_non_migrant', 'different_types', 'any')", name="pairing_type_rule"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,6 +73,13 @@ class Programme(db.Model):
     checkin_opens_minutes: Mapped[int] = mapped_column(default=30)
     checkin_grace_minutes: Mapped[int] = mapped_column(default=10)
     checkin_code_seconds: Mapped[int] = mapped_column(default=30)
+
+    # Pairing rules (each can be switched off)
+    #: "migrant_with_non_migrant" (default), "different_types" or "any"
+    pairing_type_rule: Mapped[str] = mapped_column(sa.String(30), default="migrant_with_non_migrant")
+    pairing_common_language: Mapped[bool] = mapped_column(default=True)
+    pairing_no_repeat: Mapped[bool] = mapped_column(default=True)
+    pairing_allow_triads: Mapped[bool] = mapped_column(default=True)
 
     # Certificates and funder
     certificate_signatory_name: Mapped[str] = mapped_column(sa.String(200), default="")

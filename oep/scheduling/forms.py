@@ -44,6 +44,7 @@ class SpeakerForm(Form):
 class SessionForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=options((k.value, SESSION_KIND_LABELS[k]) for k in SessionKind))
     module_id = SelectField(_l("Module"), coerce=int, default=0)
+    pairing_id = SelectField(_l("Pairing that delivers it (workshops)"), coerce=int, default=0)
     title = StringField(
         _l("Title"),
         validators=[Length(max=200)],
@@ -93,9 +94,12 @@ class SessionForm(FlaskForm):
         default="this",
     )
 
-    def __init__(self, *args, modules=(), trainers=(), **kwargs):
+    def __init__(self, *args, modules=(), trainers=(), pairings=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.module_id.choices = options([(0, "—")] + [(m.id, m.title) for m in modules])
+        self.pairing_id.choices = options(
+            [(0, "—")] + [(p.id, " + ".join(o.name for o in p.organisations)) for p in pairings]
+        )
         self.trainer_ids.choices = options((u.id, u.name) for u in trainers)
         self.language.choices = options(language_choices())
 

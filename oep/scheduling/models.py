@@ -16,6 +16,7 @@ from oep.extensions import db
 
 if TYPE_CHECKING:
     from oep.accounts.models import User
+    from oep.pairings.models import Pairing
     from oep.organisations.models import Participant
     from oep.programmes.models import Module, Site
 
@@ -125,6 +126,8 @@ class ScheduledSession(db.Model):
     kind: Mapped[SessionKind] = mapped_column(enum_type(SessionKind, "session_kind"))
     module_id: Mapped[int | None] = mapped_column(sa.ForeignKey("modules.id", ondelete="RESTRICT"), index=True)
     series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("session_series.id", ondelete="SET NULL"), index=True)
+    #: The pairing that co-delivers a skill-transfer workshop.
+    pairing_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pairings.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -158,6 +161,7 @@ class ScheduledSession(db.Model):
     site: Mapped[Site] = relationship()
     module: Mapped[Module | None] = relationship()
     series: Mapped[SessionSeries | None] = relationship()
+    pairing: Mapped[Pairing | None] = relationship()
     trainers: Mapped[list[User]] = relationship(secondary=session_trainers, order_by="User.name")
     speakers: Mapped[list[Speaker]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="Speaker.position", passive_deletes=True

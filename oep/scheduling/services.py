@@ -60,6 +60,7 @@ class SessionData:
     start: time
     end: time
     module_id: int | None = None
+    pairing_id: int | None = None
     venue: str = ""
     address: str = ""
     online_url: str = ""
@@ -88,6 +89,19 @@ def _module_for(session: Session, site: Site, data: SessionData) -> Module | Non
     if module is None or module.programme_id != site.programme_id:
         raise InvalidInput(_("Choose a module of this programme."), field="module_id")
     return module
+
+
+def _pairing_for(session: Session, site: Site, data: SessionData):
+    if not data.pairing_id:
+        return None
+    from oep.pairings.models import Pairing, PairingStatus
+
+    pairing = session.get(Pairing, data.pairing_id)
+    if pairing is None or pairing.site_id != site.id or pairing.status not in (PairingStatus.ACTIVE, PairingStatus.COMPLETED):
+        raise InvalidInput(_("Choose an active pairing of this site."), field="pairing_id")
+    if data.kind is not SessionKind.WORKSHOP:
+        raise InvalidInput(_("Only a skill-transfer workshop is delivered by a pairing."), field="pairing_id")
+    return pairing
 
 
 def _trainers_for(session: Session, site: Site, ids: list[int]) -> list[User]:
@@ -122,8 +136,10 @@ def _apply(session: Session, sched: ScheduledSession, site: Site, data: SessionD
     title = data.title.strip() or (module.title if module else "")
     if not title:
         raise InvalidInput(_("Give the session a title."), field="title")
+    pairing = _pairing_for(session, site, data)
     sched.kind = data.kind
     sched.module_id = module.id if module else None
+    sched.pairing_id = pairing.id if pairing else None
     sched.title = title
     sched.starts_at, sched.ends_at = starts_at, ends_at
     sched.duration_minutes = int((ends_at - starts_at).total_seconds() // 60)

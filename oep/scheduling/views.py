@@ -127,6 +127,12 @@ def _site_staff(site: Site) -> list[User]:
     return list(site.trainers) + [c for c in coordinators if c not in site.trainers]
 
 
+def _pairings(site: Site):
+    from oep.pairings.queries import active_pairings_at
+
+    return active_pairings_at(site.id)
+
+
 def _modules(site: Site) -> list[Module]:
     return db.session.scalars(
         sa.select(Module).where(Module.programme_id == site.programme_id).order_by(Module.position, Module.id)
@@ -141,6 +147,7 @@ def _session_data(form: SessionForm) -> services.SessionData:
         start=form.start.data,
         end=form.end.data,
         module_id=form.module_id.data or None,
+        pairing_id=form.pairing_id.data or None,
         venue=form.venue.data or "",
         address=form.address.data or "",
         online_url=form.online_url.data or "",
@@ -169,9 +176,12 @@ def _manageable_site_or_404(site_id: int) -> Site:
 @roles_required(*STAFF)
 def new_session(site_id):
     site = _manageable_site_or_404(site_id)
-    form = SessionForm(modules=_modules(site), trainers=_site_staff(site))
+    form = SessionForm(modules=_modules(site), trainers=_site_staff(site), pairings=_pairings(site))
     if request.method == "GET":
         form.language.data = site.local_language
+        if request.args.get("kind") in SessionKind._value2member_map_:
+            form.kind.data = request.args["kind"]
+        form.pairing_id.data = request.args.get("pairing", 0, type=int)
         form.trainer_ids.data = [current_user.id] if current_user.is_trainer else []
         if request.args.get("date"):
             form.day.data = _date_arg(local_today(site.timezone))
@@ -204,8 +214,9 @@ def new_session(site_id):
 def edit(session_id):
     sched = queries.get_managed_session_or_404(current_user, session_id)
     site = sched.site
-    form = SessionForm(obj=sched, modules=_modules(site), trainers=_site_staff(site))
+    form = SessionForm(obj=sched, modules=_modules(site), trainers=_site_staff(site), pairings=_pairings(site))
     if request.method == "GET":
+        form.pairing_id.data = sched.pairing_id or 0
         start, end = to_local(sched.starts_at, site.timezone), to_local(sched.ends_at, site.timezone)
         form.kind.data, form.module_id.data = sched.kind.value, sched.module_id or 0
         form.day.data, form.start.data, form.end.data = start.date(), start.time(), end.time()
@@ -252,10 +263,23 @@ def change_status(session_id):
     return redirect(url_for("scheduling.detail", session_id=session_id))
 
 
+def _can_record_headcount(sched: ScheduledSession) -> bool:
+    """Staff of the site, and the contacts of the pairing that delivered the workshop."""
+    if queries.can_manage(current_user, sched):
+        return True
+    return (
+        current_user.is_contact
+        and sched.pairing is not None
+        and any(m.organisation_id == current_user.organisation_id for m in sched.pairing.members)
+    )
+
+
 @bp.route("/sessions/<int:session_id>/headcount", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*EVERYONE)
 def headcount(session_id):
-    sched = queries.get_managed_session_or_404(current_user, session_id)
+    sched = queries.get_session_or_404(current_user, session_id)
+    if not _can_record_headcount(sched):
+        abort(404)
     form = HeadcountForm()
     if form.validate_on_submit():
         try:
@@ -291,6 +315,7 @@ def _detail_page(sched: ScheduledSession, **forms):
         "headcount_form": forms.get("headcount_form") or HeadcountForm(obj=sched),
         "action_form": SimpleActionForm(),
         "page_errors": [e for f in forms.values() for e in getattr(f, "form_errors", [])],
+        "can_record_headcount": _can_record_headcount(sched) and sched.kind in (SessionKind.WORKSHOP, SessionKind.EVENT),
     }
     if manage:
         context["bookings"] = queries.bookings_of(sched) if sched.kind.takes_bookings else []

@@ -36,6 +36,10 @@ def world(make, app):
     workshop = make.session(site_1, kind="workshop", is_public=True, starts_in_days=3)
     booking = make.booking(workshop, participant_a)
     notice = make.notice(course, participant_a)
+    org_d, org_e, org_f = (make.organisation(site_1, contact=False) for _ in range(3))
+    active = make.pairing(site_1, [org_a, org_d])
+    proposed = make.pairing(site_1, [org_e, org_f], status="proposed")
+    constraint = make.pair_constraint(site_1, org_a, org_e)
     ids = {
         "programme_id": programme.id,
         "site_id": site_1.id,
@@ -49,6 +53,9 @@ def world(make, app):
         "public_session_id": workshop.id,
         "booking_id": booking.id,
         "notice_id": notice.id,
+        "pairing_id": active.id,
+        "proposed_pairing_id": proposed.id,
+        "constraint_id": constraint.id,
         "uid": course.uid,
         "fmt": "xlsx",
         "competence_id": make.competence().id,

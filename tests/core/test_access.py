@@ -83,7 +83,7 @@ POLICY = {
     "scheduling.new_session": STAFF_OF_SITE,
     "scheduling.edit": STAFF_OF_SITE,
     "scheduling.change_status": STAFF_OF_SITE,
-    "scheduling.headcount": STAFF_OF_SITE,
+    "scheduling.headcount": row(LOGIN, MISSING, MISSING, MISSING, OK, OK),  # and the workshop's pairing
     "scheduling.detail": ORG_A_READERS,
     "scheduling.book": CONTACT_A_ONLY,
     "scheduling.cancel_booking": ORG_A_READERS,
@@ -107,10 +107,26 @@ POLICY = {
     "attendance.organisation_overview": ORG_A_READERS,
     "attendance.organisation_export": ORG_A_READERS,
     "attendance.participant": ORG_A_READERS,
+    "pairings.site": STAFF_OF_SITE,
+    "pairings.run": STAFF_OF_SITE,
+    "pairings.swap": STAFF_OF_SITE,
+    "pairings.pair_manually": STAFF_OF_SITE,
+    "pairings.remove_suggestion": STAFF_OF_SITE,
+    "pairings.confirm": STAFF_OF_SITE,
+    "pairings.rules": STAFF_OF_SITE,
+    "pairings.add_constraint": STAFF_OF_SITE,
+    "pairings.remove_constraint": STAFF_OF_SITE,
+    "pairings.workspace": ORG_A_READERS,
+    "pairings.add_meeting": ORG_A_READERS,
+    "pairings.save_project": ORG_A_READERS,
+    "pairings.end": STAFF_OF_SITE,
+    "pairings.mine": row(LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "pairings.programme_overview": STAFF,
 }
 
 #: URL values that differ from the world's defaults for some endpoints.
 URL_OVERRIDES = {
+    "pairings.remove_suggestion": {"pairing_id": "proposed_pairing_id"},
     "organisations.decide": {"enrolment_id": "pending_enrolment_id"},
     "scheduling.public_event": {"session_id": "public_session_id"},
     "scheduling.site_feed": {"token": "site_token"},

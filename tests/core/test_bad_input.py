@@ -70,6 +70,9 @@ def _cases(app_for_ids=None):
             "scheduling.book", "scheduling.cancel_booking", "scheduling.give_notice", "scheduling.withdraw_notice",
             "scheduling.reset_site_feed", "scheduling.reset_organisation_feed",
             "attendance.take", "attendance.enter_code", "attendance.self_checkin",
+            "pairings.run", "pairings.swap", "pairings.pair_manually", "pairings.remove_suggestion", "pairings.confirm",
+            "pairings.rules", "pairings.add_constraint", "pairings.remove_constraint", "pairings.add_meeting",
+            "pairings.save_project", "pairings.end",
         ]
         for payload in PAYLOADS
     ]
@@ -94,7 +97,8 @@ def test_bad_input_never_breaks_anything(app, client, world, endpoint, payload):
     if endpoint not in ANONYMOUS:
         client.login(actor)
     fields = {"name", "email", "reason", "decision", "direction", "active", "step", "csv_text", "site", "code",
-              "participant_id", "participant_ids", "walk_in_name", "walk_in_organisation", "action"}
+              "participant_id", "participant_ids", "walk_in_name", "walk_in_organisation", "action",
+              "first", "second", "organisation_ids", "apply", "pairing_id", "held_on", "title", "status", "kind"}
     if "GET" in rule.methods:
         page = client.get(url)
         if page.status_code == 200:

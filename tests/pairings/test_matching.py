@@ -115,7 +115,13 @@ def test_integer_programming_path_is_exact(n, rnd):
     for i, j in itertools.combinations(range(n), 2):
         if rnd.random() < 0.7:
             weights[i, j] = weights[j, i] = float(rnd.randint(1, 50))
-    pairs = matching._matching_by_integer_programming(weights)
+    from scipy.optimize import linear_sum_assignment
+
+    rows, cols = linear_sum_assignment(np.where(np.isfinite(weights), weights, -1e15), maximize=True)
+    successor = cols.copy()
+    successor[rows] = cols
+    pairs = matching._exact_from_relaxation(weights, successor, matching._cycles(successor))
+    assert sum(weights[p] for p in matching.max_weight_matching(weights)[0]) == sum(weights[p] for p in pairs)
     used = [v for p in pairs for v in p]
     assert len(used) == len(set(used))
     got = sum(weights[i, j] for i, j in pairs)
