@@ -72,7 +72,7 @@ SITES = [
         ],
         "organisations": [
             ("Associazione Arcobaleno Palermo", "cso", "Social inclusion", ["it", "en"]),
-            ("Comunità Bengalese di Palermo", "migrant_association", "Community support", ["bn", "it", "en"]),
+            ("Comunità Bengalese di Palermo", "migrant_association", "Community support", ["bn"]),
             ("Cooperativa Sociale Al Qantara", "cso", "Reception and integration", ["it", "ar", "fr"]),
             ("Associazione Donne Tunisine in Sicilia", "migrant_association", "Women's rights", ["ar", "it", "fr"]),
             ("Ghanaian Union Palermo", "migrant_association", "Culture and mutual aid", ["en", "it"]),

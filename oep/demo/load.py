@@ -26,6 +26,8 @@ from oep.organisations.models import (
 )
 from oep.programmes import services as programmes
 from oep.programmes.models import CommitteeCategory
+from oep.pairings import services as pairings
+from oep.pairings.models import Pairing, PairingStatus, ProjectStatus
 from oep.scheduling import services as scheduling
 from oep.scheduling.models import SessionKind, SessionStatus
 
@@ -156,6 +158,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
                 )
                 participant_count += 1
     _schedule(session, rng, programme, coordinator, today)
+    _pair(session, programme, coordinator, today)
     # Demo mails are not sent: drop what the services queued.
     session.info.pop("oep_pending_mail", None)
     return DemoSummary(
@@ -247,6 +250,48 @@ def _schedule(session: Session, rng: random.Random, programme, coordinator, toda
             ),
             coordinator,
         )
+
+
+def _pair(session: Session, programme, coordinator, today: date) -> None:
+    """Run the matcher at every site. Elsewhere the suggestions are confirmed and the pairings
+    have met; in Palermo only the demo contact's pairing is confirmed, so that a trainer finds
+    fresh suggestions, their reasons and the organisations left out."""
+    demo_org = session.scalar(sa.select(User).where(User.email == CONTACT[0])).organisation_id
+    for site in programme.sites:
+        pairings.run_matcher(session, site, coordinator)
+        proposed = session.scalars(
+            sa.select(Pairing).where(Pairing.site_id == site.id, Pairing.status == PairingStatus.PROPOSED)
+        ).all()
+        if site.city == "Palermo":
+            proposed = [p for p in proposed if demo_org in [m.organisation_id for m in p.members]]
+        confirmed = pairings.confirm(session, proposed, coordinator)
+        for index, pairing in enumerate(confirmed):
+            names = " and ".join(o.name for o in pairing.organisations)
+            pairings.add_meeting(
+                session, pairing, held_on=today - timedelta(days=20), attendees="Both contact persons",
+                notes=f"First meeting of {names}: we presented our organisations and what we want to learn.",
+                next_steps="Agree on the topic of our community workshop.", by=coordinator,
+            )
+            if index % 2 == 0 or demo_org in [m.organisation_id for m in pairing.members]:
+                pairings.save_project(
+                    session, pairing, title="Community workshop: applying for a small grant",
+                    description="A hands-on afternoon in which members of both organisations prepare a real application together.",
+                    target_group="Volunteers of small associations", resources_needed="A room, two laptops, coffee",
+                    status=ProjectStatus.PLANNING, by=coordinator,
+                )
+            if demo_org in [m.organisation_id for m in pairing.members] or index == 0:
+                workshop = scheduling.create_session(
+                    session, site,
+                    scheduling.SessionData(
+                        kind=SessionKind.WORKSHOP, title="Skill-transfer workshop: fundraising for beginners",
+                        day=today - timedelta(days=6), start=time(18, 0), end=time(20, 0), pairing_id=pairing.id,
+                        venue=site.partner_organisation, language=site.local_language, is_public=True,
+                        status=SessionStatus.CONFIRMED,
+                    ),
+                    coordinator,
+                )
+                workshop.status = SessionStatus.HELD
+                scheduling.record_headcount(session, workshop, 34, 19, 12)
 
 
 def _person_name(rng: random.Random, origin: str) -> str:

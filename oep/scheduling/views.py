@@ -215,8 +215,9 @@ def edit(session_id):
     sched = queries.get_managed_session_or_404(current_user, session_id)
     site = sched.site
     form = SessionForm(obj=sched, modules=_modules(site), trainers=_site_staff(site), pairings=_pairings(site))
+    if form.pairing_id.data is None:  # the field is only shown when the site has pairings
+        form.pairing_id.data = 0
     if request.method == "GET":
-        form.pairing_id.data = sched.pairing_id or 0
         start, end = to_local(sched.starts_at, site.timezone), to_local(sched.ends_at, site.timezone)
         form.kind.data, form.module_id.data = sched.kind.value, sched.module_id or 0
         form.day.data, form.start.data, form.end.data = start.date(), start.time(), end.time()
