@@ -30,6 +30,10 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from oep.extensions import babel, csrf, db, login_manager, migrate
 
     db.init_app(app)
+    from oep.core.db import configure_engine
+
+    with app.app_context():
+        configure_engine(db.engine)
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     csrf.init_app(app)
 
@@ -52,6 +56,10 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     _register_models()
     _register_blueprints(app)
     _register_commands(app)
+    import oep.jobs.handlers  # noqa: F401  (job kinds known to this process)
+    from oep.core.pdf import warn_if_slow_fonts
+
+    warn_if_slow_fonts()
     return app
 
 
@@ -74,7 +82,9 @@ def _register_models() -> None:
     """Import every feature's models so that the metadata is complete."""
     import oep.accounts.models  # noqa: F401
     import oep.attendance.models  # noqa: F401
+    import oep.certificates.models  # noqa: F401
     import oep.core.models  # noqa: F401
+    import oep.jobs.models  # noqa: F401
     import oep.organisations.models  # noqa: F401
     import oep.pairings.models  # noqa: F401
     import oep.programmes.models  # noqa: F401
@@ -84,14 +94,16 @@ def _register_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from oep.accounts.views import bp as accounts_bp
     from oep.attendance.views import bp as attendance_bp
+    from oep.certificates.views import bp as certificates_bp
     from oep.dashboard.views import bp as dashboard_bp
+    from oep.jobs.views import bp as jobs_bp
     from oep.organisations.views import bp as organisations_bp
     from oep.pairings.views import bp as pairings_bp
     from oep.programmes.views import bp as programmes_bp
     from oep.public.views import bp as public_bp
     from oep.scheduling.views import bp as scheduling_bp
 
-    for bp in (public_bp, accounts_bp, dashboard_bp, programmes_bp, organisations_bp, scheduling_bp, attendance_bp, pairings_bp):
+    for bp in (public_bp, accounts_bp, dashboard_bp, programmes_bp, organisations_bp, scheduling_bp, attendance_bp, pairings_bp, jobs_bp, certificates_bp):
         app.register_blueprint(bp)
 
 

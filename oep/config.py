@@ -69,6 +69,19 @@ class DefaultConfig:
     BASE_URL = "http://127.0.0.1:5000"
 
     UPLOAD_DIR: str | None = None  # default: instance/uploads
+    #: Issued certificates (PDF files) are kept here, never regenerated.
+    CERTIFICATE_DIR: str | None = None  # default: instance/certificates
+
+    #: Background jobs: with a Redis URL they go to an RQ queue served by
+    #: `flask --app oep oep worker`; without, a thread of the web process runs them.
+    REDIS_URL: str | None = None
+    JOB_QUEUE = "oep"
+    JOB_TIMEOUT = 60 * 60
+    #: Worker processes that render certificates in parallel in a bulk job.
+    RENDER_PROCESSES = 2
+
+    #: Verification lookups allowed per address within 10 minutes.
+    VERIFY_ATTEMPTS = 30
 
     LANGUAGES = ["en", "da", "de", "it", "el"]
     BABEL_DEFAULT_LOCALE = "en"
@@ -137,6 +150,7 @@ def load_config(app, test_config: dict | None = None) -> None:
     cfg["MAIL_OUTBOX_DIR"] = cfg["MAIL_OUTBOX_DIR"] or str(instance_path / "outbox")
     cfg["UPLOAD_DIR"] = cfg["UPLOAD_DIR"] or str(instance_path / "uploads")
     os.makedirs(cfg["UPLOAD_DIR"], exist_ok=True)
+    cfg["CERTIFICATE_DIR"] = cfg["CERTIFICATE_DIR"] or str(instance_path / "certificates")
 
     if production:
         # Cookies only over HTTPS, unless the deployment says otherwise explicitly.

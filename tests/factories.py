@@ -4,8 +4,10 @@ before each request)."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from datetime import date, timedelta
+from pathlib import Path
 from decimal import Decimal
 
 from werkzeug.security import generate_password_hash
@@ -22,6 +24,8 @@ from oep.organisations.models import (
     Participant,
 )
 from oep.attendance.models import Attendance, AttendanceStatus
+from oep.certificates.models import Certificate, CertificateKind, new_code
+from oep.jobs.models import Job
 from oep.core.db import utcnow
 from oep.programmes.models import CommitteeCategory, CommitteeMember, Module, Programme, Site
 from oep.pairings.models import ConstraintKind, PairConstraint, Pairing, PairingMember, PairingStatus
@@ -165,6 +169,28 @@ class Factory:
     def pair_constraint(self, site: Site, a: Organisation, b: Organisation, kind: str = "forbidden") -> PairConstraint:
         low, high = sorted((a.id, b.id))
         return self._add(PairConstraint(site=site, organisation_a_id=low, organisation_b_id=high, kind=ConstraintKind(kind)))
+
+    # --- certificates and jobs ---
+    def certificate(self, site: Site, participant: Participant, kind: str = "completion", **kw) -> Certificate:
+        """A certificate record with a small stored file (not a rendered one)."""
+        from flask import current_app
+
+        code = kw.pop("code", None) or new_code()
+        file_name = f"{site.programme_id}/{code}.pdf"
+        path = Path(current_app.config["CERTIFICATE_DIR"]) / file_name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        content = b"%PDF-1.7 test certificate " + code.encode()
+        path.write_bytes(content)
+        return self._add(Certificate(
+            code=code, participant_id=participant.id, programme_id=site.programme_id, site_id=site.id,
+            organisation_id=participant.organisation_id, kind=CertificateKind(kind), language="en",
+            holder_name=participant.name, organisation_name=participant.organisation.name,
+            programme_name=site.programme.name, city=site.city, hours=Decimal("10"), modules=[],
+            file_name=file_name, sha256=hashlib.sha256(content).hexdigest(), size=len(content), **kw,
+        ))
+
+    def job(self, by: User, kind: str = "certificates.issue", **kw) -> Job:
+        return self._add(Job(kind=kind, title="Test job", created_by_id=by.id, **kw))
 
     def competence(self, name: str | None = None, **kw) -> Competence:
         return self._add(Competence(name=name or f"Competence {self._n()}", **kw))

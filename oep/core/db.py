@@ -65,3 +65,19 @@ def enum_type(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
         length=max(len(m.value) for m in enum_cls),
         values_callable=lambda members: [m.value for m in members],
     )
+
+
+def configure_engine(engine: sa.Engine) -> None:
+    """SQLite: enforce foreign keys (their ON DELETE rules), let readers work while a
+    background job writes (WAL), and wait for a lock rather than fail at once."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 15000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()

@@ -68,6 +68,7 @@ def navigation() -> list[tuple[str, str, str]]:
             ("pairings.mine", _l("Pairing")),
             ("organisations.participants", _l("Participants"), {"org_id": org_id}),
             ("attendance.organisation_overview", _l("Attendance"), {"org_id": org_id}),
+            ("certificates.organisation", _l("Certificates"), {"org_id": org_id}),
         ]
     result = []
     for item in items:

@@ -143,6 +143,13 @@ def update_module(session: Session, module: Module, **fields) -> Module:
 
 
 def delete_module(session: Session, module: Module) -> None:
+    from oep.scheduling.models import ScheduledSession
+
+    used = session.scalar(sa.select(sa.func.count()).where(ScheduledSession.module_id == module.id))
+    if used:
+        raise Conflict(
+            _("“%(title)s” has %(n)d scheduled session(s) and cannot be deleted. Delete or move them first.", title=module.title, n=used)
+        )
     session.delete(module)
     session.flush()
 

@@ -7,6 +7,14 @@ import pytest
 from oep.organisations.models import EnrolmentStatus
 
 
+@pytest.fixture(autouse=True)
+def jobs_stay_queued(monkeypatch):
+    """Access and bad-input tests start jobs without running them (no thread outlives a test)."""
+    from oep.jobs import services
+
+    monkeypatch.setattr(services, "dispatch", lambda app, job_id: None)
+
+
 @pytest.fixture
 def world(make, app):
     """Two organisations at two sites of one programme, and one person of each role."""
@@ -40,6 +48,8 @@ def world(make, app):
     active = make.pairing(site_1, [org_a, org_d])
     proposed = make.pairing(site_1, [org_e, org_f], status="proposed")
     constraint = make.pair_constraint(site_1, org_a, org_e)
+    certificate = make.certificate(site_1, participant_a)
+    job = make.job(people["trainer_of_site"])
     ids = {
         "programme_id": programme.id,
         "site_id": site_1.id,
@@ -56,6 +66,9 @@ def world(make, app):
         "pairing_id": active.id,
         "proposed_pairing_id": proposed.id,
         "constraint_id": constraint.id,
+        "certificate_id": certificate.id,
+        "code": certificate.code,
+        "job_id": job.id,
         "uid": course.uid,
         "fmt": "xlsx",
         "competence_id": make.competence().id,

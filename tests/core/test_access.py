@@ -122,6 +122,20 @@ POLICY = {
     "pairings.end": STAFF_OF_SITE,
     "pairings.mine": row(LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     "pairings.programme_overview": STAFF,
+    "certificates.site": STAFF_OF_SITE,
+    "certificates.issue_all": STAFF_OF_SITE,
+    "certificates.issue_programme": COORDINATOR_ONLY,
+    "certificates.issue_one": STAFF_OF_SITE,
+    "certificates.revoke": STAFF_OF_SITE,
+    "certificates.download": ORG_A_READERS,
+    "certificates.credential": ORG_A_READERS,
+    "certificates.site_zip": STAFF_OF_SITE,
+    "certificates.organisation": ORG_A_READERS,
+    "certificates.organisation_zip": ORG_A_READERS,
+    "certificates.verify": EVERYONE,
+    "certificates.verify_code": EVERYONE,
+    "jobs.detail": row(LOGIN, MISSING, MISSING, MISSING, OK, OK),  # the trainer who started it
+    "jobs.state": row(LOGIN, MISSING, MISSING, MISSING, OK, OK),
 }
 
 #: URL values that differ from the world's defaults for some endpoints.

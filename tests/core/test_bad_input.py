@@ -73,6 +73,7 @@ def _cases(app_for_ids=None):
             "pairings.run", "pairings.swap", "pairings.pair_manually", "pairings.remove_suggestion", "pairings.confirm",
             "pairings.rules", "pairings.add_constraint", "pairings.remove_constraint", "pairings.add_meeting",
             "pairings.save_project", "pairings.end",
+            "certificates.issue_all", "certificates.issue_programme", "certificates.issue_one", "certificates.revoke",
         ]
         for payload in PAYLOADS
     ]
@@ -98,7 +99,8 @@ def test_bad_input_never_breaks_anything(app, client, world, endpoint, payload):
         client.login(actor)
     fields = {"name", "email", "reason", "decision", "direction", "active", "step", "csv_text", "site", "code",
               "participant_id", "participant_ids", "walk_in_name", "walk_in_organisation", "action",
-              "first", "second", "organisation_ids", "apply", "pairing_id", "held_on", "title", "status", "kind"}
+              "first", "second", "organisation_ids", "apply", "pairing_id", "held_on", "title", "status", "kind",
+              "language", "mail"}
     if "GET" in rule.methods:
         page = client.get(url)
         if page.status_code == 200:

@@ -179,3 +179,13 @@ def test_trainer_sees_their_sites_but_cannot_edit(client, make):
     page = client.get(f"/programmes/{programme.id}").get_data(as_text=True)
     assert "Palermo" in page and "Athens" not in page and "Edit programme" not in page
     assert client.get(f"/programmes/sites/{other.id}").status_code == 404
+
+
+def test_a_module_with_sessions_cannot_be_deleted(client, make):
+    programme = make.programme()
+    module = make.module(programme, title="Fundraising")
+    make.session(make.site(programme), module=module)
+    client.login(make.coordinator())
+    page = client.post(f"/programmes/modules/{module.id}/delete", follow_redirects=True).get_data(as_text=True)
+    assert "has 1 scheduled session(s) and cannot be deleted" in page
+    assert db.session.get(Module, module.id) is not None

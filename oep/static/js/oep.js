@@ -77,4 +77,44 @@
       }).catch(function () {});
     }, 5000);
   }
+  // A background job's progress bar: poll its state until it is finished.
+  var job = document.querySelector("[data-job-state]");
+  if (job) {
+    var jobUrl = job.getAttribute("data-job-state");
+    var poll = function () {
+      fetch(jobUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.json(); })
+        .then(function (state) {
+          job.querySelector("[data-job-status]").textContent = state.status_label;
+          job.querySelector("[data-job-done]").textContent = state.done;
+          job.querySelector("[data-job-total]").textContent = state.total;
+          job.querySelector("[data-job-progress]").value = state.percent;
+          var failures = job.querySelector("[data-job-failures]");
+          if (state.failures.length) {
+            failures.hidden = false;
+            var list = failures.querySelector("ul");
+            list.textContent = "";
+            state.failures.forEach(function (f) {
+              var item = document.createElement("li");
+              item.textContent = f.item + ": " + f.reason;
+              list.appendChild(item);
+            });
+          }
+          if (state.error) {
+            var error = job.querySelector("[data-job-error]");
+            error.hidden = false;
+            error.textContent = state.error;
+          }
+          if (state.finished) {
+            var next = job.querySelector("[data-job-next]");
+            next.hidden = false;
+            next.querySelector("a").href = state.next_url;
+          } else {
+            window.setTimeout(poll, 1000);
+          }
+        })
+        .catch(function () { window.setTimeout(poll, 3000); });
+    };
+    window.setTimeout(poll, 500);
+  }
 })();

@@ -1,0 +1,57 @@
+"""Reads for certificates, scoped: coordinators all, trainers their sites', organisation
+contacts their own participants'."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort
+
+from oep.accounts.models import Role, User
+from oep.certificates.models import Certificate, CertificateStatus
+from oep.extensions import db
+from oep.programmes.queries import site_ids_of_trainer
+
+
+def visible_certificates_stmt(user: User):
+    stmt = sa.select(Certificate)
+    if user.role is Role.COORDINATOR:
+        return stmt
+    if user.role is Role.TRAINER:
+        return stmt.where(Certificate.site_id.in_(site_ids_of_trainer(user)))
+    return stmt.where(Certificate.organisation_id == user.organisation_id)
+
+
+def get_certificate_or_404(user: User, certificate_id: int) -> Certificate:
+    certificate = db.session.scalar(visible_certificates_stmt(user).where(Certificate.id == certificate_id))
+    if certificate is None:
+        abort(404)
+    return certificate
+
+
+def current_by_participant(site_id: int) -> dict[int, Certificate]:
+    """Each participant's latest certificate at a site (valid or revoked)."""
+    rows = db.session.scalars(
+        sa.select(Certificate)
+        .where(Certificate.site_id == site_id, Certificate.status != CertificateStatus.SUPERSEDED)
+        .order_by(Certificate.issued_at)
+    ).all()
+    return {c.participant_id: c for c in rows}
+
+
+def certificates_of_site(site_id: int) -> list[Certificate]:
+    return db.session.scalars(
+        sa.select(Certificate)
+        .where(Certificate.site_id == site_id, Certificate.status == CertificateStatus.VALID)
+        .order_by(Certificate.organisation_name, Certificate.holder_name)
+    ).all()
+
+
+def certificates_of_organisation(user: User, organisation_id: int, only_valid: bool = False) -> list[Certificate]:
+    stmt = visible_certificates_stmt(user).where(Certificate.organisation_id == organisation_id)
+    if only_valid:
+        stmt = stmt.where(Certificate.status == CertificateStatus.VALID)
+    return db.session.scalars(stmt.order_by(Certificate.holder_name, Certificate.version.desc())).all()
+
+
+def by_code(code: str) -> Certificate | None:
+    return db.session.scalar(sa.select(Certificate).where(Certificate.code == code)) if code else None

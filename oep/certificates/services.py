@@ -1,0 +1,383 @@
+"""Issuing, storing, re-issuing and revoking certificates.
+
+A certificate is rendered once, from plain data, and its PDF/A file is stored with its
+SHA-256; downloads serve that file. Later edits of a name or of the template change nothing
+already issued. Re-issuing makes a new version with a new code, and the old one says it was
+replaced; revoking keeps the record and says when and why.
+
+Bulk issuing renders certificates in chunks: each chunk is laid out as one document (one
+page per certificate) and every page is written as its own PDF; with several render
+processes, chunks are rendered side by side.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import multiprocessing
+import threading
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from markupsafe import Markup
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session, joinedload
+
+from oep.accounts import services as accounts
+from oep.accounts.models import User
+from oep.attendance import completion
+from oep.attendance.models import Attendance
+from oep.certificates.models import Certificate, CertificateKind, CertificateStatus, new_code
+from oep.core import pdf
+from oep.core.db import utcnow
+from oep.core.errors import Conflict, InvalidInput
+from oep.core.i18n import INTERFACE_LANGUAGES
+from oep.core.mail import Attachment, send_mail
+from oep.organisations.models import Participant
+from oep.programmes.models import Module, Site
+from oep.scheduling.models import ScheduledSession, SessionKind, SessionStatus
+
+log = logging.getLogger(__name__)
+
+#: Certificates laid out together as one document (50-100 is the fast range: fewer and the
+#: fixed cost per document shows, more and memory grows).
+CHUNK_SIZE = 60
+
+
+# --- what goes on a certificate --------------------------------------------------------------------
+
+
+@dataclass
+class Decision:
+    """Whether a participant gets a certificate, which kind, and why not a completion one."""
+
+    participant: Participant
+    progress: completion.Progress
+    kind: CertificateKind | None
+    reasons: list[str]
+
+
+def decide(participant: Participant, progress: completion.Progress, module_titles: dict[int, str]) -> Decision:
+    programme = progress.programme
+    reasons = []
+    if not progress.meets_hours:
+        reasons.append(
+            _(
+                "%(hours).1f of %(planned).1f hours (%(share)d %%); completion needs %(needed)d %%.",
+                hours=progress.attended_hours, planned=progress.planned_hours,
+                share=round(progress.share_of_planned * 100), needed=programme.completion_min_attendance_percent,
+            )
+        )
+    if programme.completion_requires_mandatory_modules and progress.missing_mandatory:
+        reasons.append(
+            _("Mandatory module(s) not attended: %(modules)s.", modules=", ".join(module_titles[m] for m in progress.missing_mandatory))
+        )
+    if progress.complete:
+        return Decision(participant, progress, CertificateKind.COMPLETION, [])
+    if progress.attended_any:
+        return Decision(participant, progress, CertificateKind.PARTICIPATION, reasons)
+    return Decision(participant, progress, None, [_("No attendance recorded.")])
+
+
+def decisions_for_site(session: Session, site: Site, participant_ids: list[int] | None = None) -> list[Decision]:
+    """Every participant of the site's roster (or the given ones) with what they qualify for."""
+    roster = completion.roster_ids_of_site(site)
+    stmt = sa.select(Participant).where(Participant.id.in_(roster)).options(joinedload(Participant.organisation))
+    if participant_ids is not None:
+        stmt = stmt.where(Participant.id.in_(participant_ids))
+    people = session.scalars(stmt.order_by(Participant.name, Participant.id)).all()
+    ids = [p.id for p in people]
+    progress = completion.progress_for_participants(session, site, ids if participant_ids is not None else roster)
+    titles = dict(session.execute(sa.select(Module.id, Module.title).where(Module.programme_id == site.programme_id)).all())
+    totals = completion.site_totals(session, site)
+    return [
+        decide(p, progress.get(p.id) or completion.Progress(p.id, site.programme, totals), titles)
+        for p in people
+    ]
+
+
+def attended_modules(session: Session, site: Site, participant_ids: list[int]) -> dict[int, list[str]]:
+    """For each participant, the titles of the modules they attended (in curriculum order)."""
+    rows = session.execute(
+        sa.select(Attendance.participant_id, Module.title, Module.position)
+        .join(ScheduledSession, ScheduledSession.id == Attendance.session_id)
+        .join(Module, Module.id == ScheduledSession.module_id)
+        .where(
+            Attendance.participant_id.in_(participant_ids),
+            ScheduledSession.site_id == site.id,
+            ScheduledSession.kind == SessionKind.COURSE,
+            ScheduledSession.status != SessionStatus.CANCELLED,
+            Attendance.status.in_(completion.ATTENDED),
+        )
+        .distinct()
+        .order_by(Module.position, Module.title)
+    ).all()
+    result: dict[int, list[str]] = {pid: [] for pid in participant_ids}
+    for pid, title, _position in rows:
+        if title not in result[pid]:
+            result[pid].append(title)
+    return result
+
+
+def certificate_language(participant: Participant, requested: str | None) -> str:
+    if requested in INTERFACE_LANGUAGES:
+        return requested
+    if participant.preferred_language in INTERFACE_LANGUAGES:
+        return participant.preferred_language
+    return "en"
+
+
+def plain_data(decision: Decision, site: Site, modules: list[str], language: str, code: str, issued_at) -> dict:
+    """Everything the certificate shows, as plain values (what the template is given, and
+    what the record keeps)."""
+    programme = site.programme
+    participant = decision.participant
+    verify_url = accounts.external_url("certificates.verify_code", code=code)
+    return {
+        "code": code,
+        "kind": decision.kind.value,
+        "language": language,
+        "holder_name": participant.name,
+        "organisation_name": participant.organisation.name,
+        "programme_name": programme.name,
+        "programme_starts_on": programme.starts_on,
+        "programme_ends_on": programme.ends_on,
+        "city": site.city,
+        "hours": Decimal(str(decision.progress.attended_hours)).quantize(Decimal("0.1")),
+        "modules": modules,
+        "issued_at": issued_at,
+        "signatory_name": programme.certificate_signatory_name,
+        "signatory_title": programme.certificate_signatory_title,
+        "signature_file": programme.certificate_signature_file,
+        "emblem_file": programme.emblem_file,
+        "funder_acknowledgement": programme.funder_acknowledgement,
+        "verify_url": verify_url,
+        "qr": pdf.qr_url(verify_url),
+    }
+
+
+def html_for(certificates: list[dict]) -> str:
+    """One HTML document holding these certificates, one per page, each in its language."""
+    sections = []
+    for data in certificates:
+        with force_locale(data["language"]):
+            sections.append(Markup(render_template("pdf/_certificate_page.html", c=data)))  # escaped inside
+    return render_template("pdf/certificates.html", pages=sections)
+
+
+# --- rendering, in this process or in render processes ---------------------------------------------------
+
+
+render_chunk = pdf.render_pages  # one chunk: laid out once, one PDF per page
+
+
+def chunk_size(total: int, processes: int) -> int:
+    """Chunks of up to CHUNK_SIZE, small enough that every render process gets at least two
+    (so none waits idle at the end of a batch)."""
+    if processes <= 1:
+        return CHUNK_SIZE
+    return max(10, min(CHUNK_SIZE, -(-total // (2 * processes))))
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _process_context():
+    """How render processes start. A single-threaded process (an RQ worker, a command) forks:
+    the children inherit WeasyPrint and the fonts already loaded, and start at once. A web
+    process runs threads, and forking a threaded process is unsafe: there a fork server
+    (itself single-threaded, with WeasyPrint preloaded) forks them."""
+    if threading.active_count() == 1:
+        pdf.warm_up()
+        return multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["oep.core.pdf", "weasyprint"])
+    return context
+
+
+def render_all(chunks: Iterable[tuple[str, int]], processes: int, expected: int = 0) -> Iterator[list[bytes] | Exception]:
+    """PDFs for each (html, count) chunk, in order; a chunk that fails yields its exception.
+
+    With several processes, each chunk is handed to them as soon as its HTML is ready, so
+    preparing the next chunks overlaps with rendering the first ones.
+    """
+    assets = pdf.Assets.of(current_app)
+    if processes <= 1 or expected < 2:
+        for html, count in chunks:
+            try:
+                yield render_chunk(html, count, assets)
+            except Exception as exc:  # reported per chunk by the caller
+                yield exc
+        return
+    with ProcessPoolExecutor(max_workers=processes, mp_context=_process_context(), initializer=pdf.warm_up) as pool:
+        futures = [pool.submit(render_chunk, html, count, assets) for html, count in chunks]
+        for future in futures:
+            try:
+                yield future.result()
+            except Exception as exc:  # reported per chunk by the caller
+                yield exc
+
+
+# --- storing -------------------------------------------------------------------------------------------
+
+
+def storage_dir() -> Path:
+    path = Path(current_app.config["CERTIFICATE_DIR"])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def stored_file(certificate: Certificate) -> Path:
+    return storage_dir() / certificate.file_name
+
+
+def _store(session: Session, data: dict, decision: Decision, site: Site, pdf_bytes: bytes, by: User | None) -> Certificate:
+    programme_dir = storage_dir() / str(site.programme_id)
+    programme_dir.mkdir(parents=True, exist_ok=True)
+    file_name = f"{site.programme_id}/{data['code']}.pdf"
+    (storage_dir() / file_name).write_bytes(pdf_bytes)
+    previous = session.scalar(
+        sa.select(Certificate).where(
+            Certificate.participant_id == decision.participant.id,
+            Certificate.site_id == site.id,
+            Certificate.status == CertificateStatus.VALID,
+        )
+    )
+    certificate = Certificate(
+        code=data["code"],
+        participant_id=decision.participant.id,
+        programme_id=site.programme_id,
+        site_id=site.id,
+        organisation_id=decision.participant.organisation_id,
+        kind=decision.kind,
+        language=data["language"],
+        version=(previous.version + 1) if previous else 1,
+        supersedes_id=previous.id if previous else None,
+        holder_name=data["holder_name"],
+        organisation_name=data["organisation_name"],
+        programme_name=data["programme_name"],
+        city=data["city"],
+        hours=data["hours"],
+        modules=data["modules"],
+        file_name=file_name,
+        sha256=hashlib.sha256(pdf_bytes).hexdigest(),
+        size=len(pdf_bytes),
+        issued_at=data["issued_at"],
+        issued_by_id=by.id if by else None,
+    )
+    if previous is not None:
+        previous.status, previous.superseded_at = CertificateStatus.SUPERSEDED, utcnow()
+    session.add(certificate)
+    session.flush()
+    return certificate
+
+
+def _mail(session: Session, certificate: Certificate, participant: Participant, pdf_bytes: bytes) -> None:
+    if not participant.email:
+        return
+    with force_locale(certificate.language):
+        subject = _("Your certificate: %(programme)s", programme=certificate.programme_name)
+        body = render_template("mail/certificate.txt", certificate=certificate,
+                               link=accounts.external_url("certificates.verify_code", code=certificate.code))
+    send_mail(session, participant.email, subject, body,
+              attachments=[Attachment(certificate.download_name, pdf_bytes, "application/pdf")])
+
+
+# --- issuing ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class IssueResult:
+    issued: list[Certificate]
+    failures: list[dict]
+    skipped: int
+
+
+def pending(session: Session, site: Site, decisions: list[Decision], language: str | None = None) -> list[Decision]:
+    """The decisions that call for a new certificate: eligible, and without a valid one of the
+    same kind (unless a language is asked for explicitly, which re-issues)."""
+    eligible = [d for d in decisions if d.kind is not None]
+    current = {
+        c.participant_id: c
+        for c in session.scalars(
+            sa.select(Certificate).where(
+                Certificate.site_id == site.id,
+                Certificate.status == CertificateStatus.VALID,
+                Certificate.participant_id.in_([d.participant.id for d in eligible]),
+            )
+        )
+    }
+    return [
+        d for d in eligible
+        if d.participant.id not in current or current[d.participant.id].kind is not d.kind or language is not None
+    ]
+
+
+def issue(
+    session: Session, site: Site, decisions: list[Decision], by: User | None, *, language: str | None = None,
+    mail: bool = False, progress=None, processes: int = 1, commit_each_chunk: bool = False,
+) -> IssueResult:
+    """Issue the certificates these decisions call for (see ``pending``); ``progress`` hears
+    of each chunk done."""
+    todo = pending(session, site, decisions, language)
+    skipped = len(decisions) - len(todo)
+    modules = attended_modules(session, site, [d.participant.id for d in todo])
+    issued_at = utcnow()
+    prepared = []
+    for decision in todo:
+        lang = certificate_language(decision.participant, language)
+        prepared.append((decision, plain_data(decision, site, modules[decision.participant.id], lang, new_code(), issued_at)))
+    chunks = list(_chunks(prepared, chunk_size(len(prepared), processes)))
+    documents = ((html_for([d for _, d in chunk]), len(chunk)) for chunk in chunks)
+    issued, failures = [], []
+    for chunk, rendered in zip(chunks, render_all(documents, processes, expected=len(chunks))):
+        chunk_failures = []
+        if isinstance(rendered, Exception):
+            log.error("A chunk of %d certificates failed: %s", len(chunk), rendered)
+            chunk_failures = [{"item": d.participant.name, "reason": str(rendered)[:300]} for d, _ in chunk]
+        else:
+            for (decision, data), pdf_bytes in zip(chunk, rendered):
+                certificate = _store(session, data, decision, site, pdf_bytes, by)
+                issued.append(certificate)
+                if mail:
+                    _mail(session, certificate, decision.participant, pdf_bytes)
+        failures.extend(chunk_failures)
+        if commit_each_chunk:
+            session.commit()
+        if progress is not None:
+            progress.advance(len(chunk), chunk_failures)
+    return IssueResult(issued, failures, skipped)
+
+
+def issue_one(session: Session, site: Site, participant: Participant, by: User, language: str | None = None) -> Certificate:
+    [decision] = decisions_for_site(session, site, [participant.id]) or [None]
+    if decision is None:
+        raise Conflict(_("%(name)s is not on this site's roster.", name=participant.name))
+    if decision.kind is None:
+        raise Conflict(_("%(name)s has no attendance recorded yet: no certificate can be issued.", name=participant.name))
+    if language is not None and language not in INTERFACE_LANGUAGES:
+        raise InvalidInput(_("Choose one of the certificate languages."), field="language")
+    result = issue(session, site, [decision], by, language=language or certificate_language(participant, None))
+    if result.failures:
+        raise Conflict(_("The certificate could not be produced: %(reason)s", reason=result.failures[0]["reason"]))
+    return result.issued[0]
+
+
+def revoke(session: Session, certificate: Certificate, reason: str, by: User) -> None:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Say why the certificate is revoked."), field="reason")
+    if certificate.status is CertificateStatus.REVOKED:
+        raise Conflict(_("This certificate is already revoked."))
+    certificate.status, certificate.revoked_at = CertificateStatus.REVOKED, utcnow()
+    certificate.revoked_by_id, certificate.revoke_reason = by.id, reason
+    session.flush()

@@ -1,0 +1,158 @@
+"""Printed documents: HTML + CSS rendered to PDF/A by WeasyPrint.
+
+Documents are rendered from plain data (never ORM objects) and may load only the app's own
+files: ``oep://static/...`` (fonts, styles) and ``oep://uploads/...`` (emblems, signatures),
+plus inline ``data:`` URLs. Anything else — ``file://``, ``http(s)://`` — is refused, so a
+name typed into a form cannot make the server read its disk or call out to the network.
+
+One ``FontConfiguration`` and one image cache are kept per process: building them is a
+large part of the cost of a small document.
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes.util
+import io
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+log = logging.getLogger(__name__)
+
+PDF_VARIANT = "pdf/a-3b"
+
+
+@dataclass(frozen=True)
+class Assets:
+    """Where the fetcher may read: the app's static folder and its upload folder."""
+
+    static_dir: str
+    upload_dir: str
+
+    @classmethod
+    def of(cls, app) -> Assets:
+        return cls(static_dir=str(Path(app.static_folder).resolve()), upload_dir=str(Path(app.config["UPLOAD_DIR"]).resolve()))
+
+
+class RefusedURL(ValueError):
+    pass
+
+
+def _inside(root: str, relative: str) -> Path:
+    base = Path(root).resolve()
+    path = (base / relative).resolve()
+    if base not in path.parents or not path.is_file():
+        raise RefusedURL(f"not an asset: {relative}")
+    return path
+
+
+MEDIA_TYPES = {".ttf": "font/ttf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".css": "text/css"}
+
+
+QR_PREFIX = "oep://qr/"
+
+
+def qr_url(text: str) -> str:
+    """An image URL that the fetcher answers with a QR code of ``text``: the code is drawn
+    where the document is rendered (in the render processes, in parallel), not beforehand."""
+    return QR_PREFIX + quote(text, safe="")
+
+
+def qr_png(text: str) -> bytes:
+    import segno
+
+    out = io.BytesIO()
+    segno.make(text, error="m").save(out, kind="png", scale=4, border=1)
+    return out.getvalue()
+
+
+def make_url_fetcher(assets: Assets):
+    """A WeasyPrint URL fetcher that serves only ``oep://static/``, ``oep://uploads/``,
+    ``oep://qr/`` and ``data:`` URLs."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class AssetFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)  # urllib's data: handler; no I/O
+            if url.startswith(QR_PREFIX) and len(url) < 1000:
+                return URLFetcherResponse(url, qr_png(unquote(url[len(QR_PREFIX) :])), {"Content-Type": "image/png"})
+            for prefix, root in (("oep://static/", assets.static_dir), ("oep://uploads/", assets.upload_dir)):
+                if url.startswith(prefix):
+                    path = _inside(root, url[len(prefix) :])
+                    content_type = MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
+                    return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+            log.warning("Refused to fetch %s while rendering a PDF", url[:200])
+            raise RefusedURL(f"refused: {url[:200]}")
+
+    return AssetFetcher()
+
+
+@lru_cache(maxsize=1)
+def font_config():
+    from weasyprint.text.fonts import FontConfiguration
+
+    # Released before the interpreter tears its modules down (its __del__ needs them).
+    atexit.register(font_config.cache_clear)
+    return FontConfiguration()
+
+
+_IMAGE_CACHE: dict = {}
+
+
+def render_document(html: str, assets: Assets):
+    """Lay out ``html`` once; its pages can then be written one by one."""
+    from weasyprint import HTML
+
+    return HTML(string=html, url_fetcher=make_url_fetcher(assets), base_url="oep://static/").render(
+        font_config=font_config(), pdf_variant=PDF_VARIANT, cache=_IMAGE_CACHE
+    )
+
+
+def write_pages(document) -> list[bytes]:
+    """Each page of a laid-out document as its own PDF/A file. Copying the document per page
+    keeps each file's resources to its own page (unlike splitting a finished PDF)."""
+    results = []
+    for page in document.pages:
+        single = document.copy([page])
+        results.append(single.write_pdf(pdf_variant=PDF_VARIANT))
+    return results
+
+
+def render_pages(html: str, count: int, assets: Assets) -> list[bytes]:
+    """Lay out ``html`` (``count`` documents, one page each) and write each page as its own
+    PDF. Runs in render processes too: it needs no app, only the assets' folders."""
+    document = render_document(html, assets)
+    if len(document.pages) != count:
+        raise RuntimeError(f"{count} documents laid out on {len(document.pages)} pages")
+    return write_pages(document)
+
+
+def warm_up() -> None:
+    """Import WeasyPrint and build the font configuration once per render process."""
+    import weasyprint  # noqa: F401
+
+    font_config()
+
+
+def render_pdf(html: str, assets: Assets, title: str = "", lang: str = "en") -> bytes:
+    document = render_document(html, assets)
+    if title:
+        document.metadata.title = title
+    document.metadata.lang = lang
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def harfbuzz_subset_available() -> bool:
+    return ctypes.util.find_library("harfbuzz-subset") is not None
+
+
+def warn_if_slow_fonts() -> None:
+    if not harfbuzz_subset_available():
+        log.warning(
+            "libharfbuzz-subset is not installed: WeasyPrint will subset fonts in pure Python, "
+            "about ten times slower. Install it (Debian: apt-get install libharfbuzz-subset0)."
+        )

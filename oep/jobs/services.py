@@ -1,0 +1,164 @@
+"""Submitting jobs and recording their progress.
+
+A job is a row (``Job``) and a handler registered under its kind. ``submit`` writes the row;
+it is handed to the backend only when the request commits, so a worker never looks for a
+job that is not there yet. The handler reports progress through ``Progress``, whose writes
+are committed at once on their own connection, so that the progress bar moves while the
+work goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from oep.core.db import utcnow
+from oep.extensions import db
+from oep.jobs.models import Job, JobStatus
+
+log = logging.getLogger(__name__)
+
+_PENDING = "oep_pending_jobs"
+HANDLERS: dict[str, Callable] = {}
+
+
+def handler(kind: str):
+    """Register the function that does the work of jobs of ``kind``: ``fn(progress, **params)``
+    returning a result dict."""
+
+    def decorator(fn):
+        HANDLERS[kind] = fn
+        return fn
+
+    return decorator
+
+
+def submit(session: Session, kind: str, params: dict, title: str, by) -> Job:
+    if kind not in HANDLERS:
+        raise ValueError(f"no handler for jobs of kind {kind!r}")
+    job = Job(kind=kind, params=params, title=title, created_by_id=by.id if by else None)
+    session.add(job)
+    session.flush()
+    session.info.setdefault(_PENDING, []).append((current_app._get_current_object(), job.id))
+    return job
+
+
+class Progress:
+    """What a handler uses to report: the total, each item done, failures with reasons."""
+
+    def __init__(self, job_id: str):
+        self.job_id = job_id
+
+    def _update(self, **changes) -> None:
+        with Session(db.engine) as own:
+            job = own.get(Job, self.job_id)
+            for key, value in changes.items():
+                setattr(job, key, value)
+            own.commit()
+
+    def start(self, total: int) -> None:
+        self._update(total=total, done=0)
+
+    def advance(self, done: int, failures: list[dict] | None = None) -> None:
+        with Session(db.engine) as own:
+            job = own.get(Job, self.job_id)
+            job.done = min(job.done + done, max(job.total, job.done + done))
+            if failures:
+                job.failures = list(job.failures or []) + failures
+            own.commit()
+
+
+def run(job_id: str) -> None:
+    """Run a job to its end, in the current app context (a thread or a worker process)."""
+    with Session(db.engine) as own:
+        job = own.get(Job, job_id)
+        if job is None or job.status is not JobStatus.QUEUED:
+            log.warning("Job %s is not waiting to run; skipped", job_id)
+            return
+        job.status, job.started_at = JobStatus.RUNNING, utcnow()
+        kind, params = job.kind, dict(job.params or {})
+        own.commit()
+    progress = Progress(job_id)
+    try:
+        result = HANDLERS[kind](progress, **params)
+    except Exception as exc:  # the job failed: record why, for the person waiting for it
+        log.exception("Job %s (%s) failed", job_id, kind)
+        db.session.rollback()
+        with Session(db.engine) as own:
+            job = own.get(Job, job_id)
+            job.status, job.finished_at = JobStatus.FAILED, utcnow()
+            job.error = f"{type(exc).__name__}: {exc}"[:2000] or _("The job failed.")
+            own.commit()
+        return
+    finally:
+        db.session.remove()
+    with Session(db.engine) as own:
+        job = own.get(Job, job_id)
+        job.status, job.finished_at, job.result = JobStatus.DONE, utcnow(), result or {}
+        own.commit()
+
+
+# --- backends -------------------------------------------------------------------------------------
+
+_executors: dict[int, ThreadPoolExecutor] = {}
+_executors_lock = threading.Lock()
+
+
+def _thread_executor(app) -> ThreadPoolExecutor:
+    """One worker thread per app: jobs run one after another, beside the requests."""
+    with _executors_lock:
+        executor = _executors.get(id(app))
+        if executor is None:
+            executor = _executors[id(app)] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oep-job")
+        return executor
+
+
+def _run_in_thread(app, job_id: str) -> None:
+    with app.app_context():
+        try:
+            run(job_id)
+        except Exception:  # never let a job kill the worker thread
+            log.error("Job %s crashed: %s", job_id, traceback.format_exc())
+
+
+def redis_connection(app):
+    from redis import Redis
+
+    return Redis.from_url(app.config["REDIS_URL"])
+
+
+def queue(app):
+    from rq import Queue
+
+    return Queue(app.config["JOB_QUEUE"], connection=redis_connection(app), default_timeout=app.config["JOB_TIMEOUT"])
+
+
+def dispatch(app, job_id: str) -> None:
+    if app.config.get("REDIS_URL"):
+        queue(app).enqueue("oep.jobs.worker.run_queued", job_id, job_id=job_id, job_timeout=app.config["JOB_TIMEOUT"])
+        log.info("Job %s queued on Redis", job_id)
+    else:
+        _thread_executor(app).submit(_run_in_thread, app, job_id)
+        log.info("Job %s started in the web process", job_id)
+
+
+@event.listens_for(Session, "after_commit")
+def _dispatch_pending(session: Session) -> None:
+    for app, job_id in session.info.pop(_PENDING, []):
+        try:
+            dispatch(app, job_id)
+        except Exception:  # e.g. Redis down: the job stays queued and says so
+            log.exception("Could not dispatch job %s", job_id)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)
