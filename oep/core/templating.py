@@ -50,8 +50,6 @@ def navigation() -> list[tuple[str, str, str]]:
             ("scheduling.my_schedule", _l("Schedule")),
             ("organisations.review", _l("Review")),
             ("organisations.index", _l("Organisations")),
-            ("organisations.competences", _l("Competences")),
-            ("accounts.users", _l("People")),
         ]
     elif current_user.is_trainer:
         items += [

@@ -82,6 +82,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         certificate_signatory_title=data.PROGRAMME["signatory"][1],
         funder_acknowledgement="Co-funded by the European Union",
     )
+    programme.emblem_file, programme.certificate_signature_file = _demo_pictures()
     for title, summary, hours, mandatory in data.MODULES:
         programmes.add_module(session, programme, title=title, summary=summary, hours=Decimal(hours), mandatory=mandatory)
 
@@ -175,6 +176,9 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
 
 #: Weekday of each site's course evenings (Monday = 0).
 COURSE_WEEKDAY = {"Palermo": 1, "Athens": 2, "Kassel": 3, "Aarhus": 0, "Thessaloniki": 1}
+#: Athens runs an intensive course (two evenings a week) and has finished it: its
+#: participants can already be given their certificates.
+INTENSIVE = {"Athens"}
 
 
 def _schedule(session: Session, rng: random.Random, programme, coordinator, today: date) -> None:
@@ -198,7 +202,7 @@ def _schedule(session: Session, rng: random.Random, programme, coordinator, toda
                     status=SessionStatus.CONFIRMED, trainer_ids=trainer_ids,
                 )
                 course.append(scheduling.create_session(session, site, data, coordinator))
-                day += timedelta(days=7)
+                day += timedelta(days=(3 if len(course) % 2 else 4) if site.city in INTENSIVE else 7)
         people = session.scalars(
             sa.select(Participant).where(Participant.id.in_(completion.roster_ids_of_site(site))).order_by(Participant.id)
         ).all()
@@ -292,6 +296,40 @@ def _pair(session: Session, programme, coordinator, today: date) -> None:
                 )
                 workshop.status = SessionStatus.HELD
                 scheduling.record_headcount(session, workshop, 34, 19, 12)
+
+
+def _demo_pictures() -> tuple[str, str]:
+    """A funder emblem (twelve gold stars on blue) and a signature, drawn for the demo and
+    stored like uploads."""
+    import io
+    import math
+
+    from PIL import Image, ImageDraw
+    from werkzeug.datastructures import FileStorage
+
+    from oep.core.uploads import store_image
+
+    emblem = Image.new("RGB", (300, 200), (0, 51, 153))
+    draw = ImageDraw.Draw(emblem)
+    for k in range(12):
+        angle = 2 * math.pi * k / 12
+        x, y = 150 + 66 * math.sin(angle), 100 - 66 * math.cos(angle)
+        star = [
+            (x + (9 if i % 2 == 0 else 3.6) * math.sin(math.pi * i / 5), y - (9 if i % 2 == 0 else 3.6) * math.cos(math.pi * i / 5))
+            for i in range(10)
+        ]
+        draw.polygon(star, fill=(255, 204, 0))
+    signature = Image.new("RGB", (400, 120), (255, 255, 255))
+    pen = ImageDraw.Draw(signature)
+    points = [(20 + t * 3.6, 70 + 28 * math.sin(t / 6.0) * math.cos(t / 17.0)) for t in range(100)]
+    pen.line(points, fill=(20, 30, 80), width=4)
+    names = []
+    for image in (emblem, signature):
+        out = io.BytesIO()
+        image.save(out, "PNG")
+        out.seek(0)
+        names.append(store_image(FileStorage(out, filename="demo.png"), "demo"))
+    return names[0], names[1]
 
 
 def _person_name(rng: random.Random, origin: str) -> str:
