@@ -84,10 +84,12 @@ def _register_models() -> None:
     import oep.attendance.models  # noqa: F401
     import oep.certificates.models  # noqa: F401
     import oep.core.models  # noqa: F401
+    import oep.feedback.models  # noqa: F401
     import oep.jobs.models  # noqa: F401
     import oep.organisations.models  # noqa: F401
     import oep.pairings.models  # noqa: F401
     import oep.programmes.models  # noqa: F401
+    import oep.reports.models  # noqa: F401
     import oep.scheduling.models  # noqa: F401
 
 
@@ -96,14 +98,17 @@ def _register_blueprints(app: Flask) -> None:
     from oep.attendance.views import bp as attendance_bp
     from oep.certificates.views import bp as certificates_bp
     from oep.dashboard.views import bp as dashboard_bp
+    from oep.feedback.views import bp as feedback_bp
     from oep.jobs.views import bp as jobs_bp
     from oep.organisations.views import bp as organisations_bp
     from oep.pairings.views import bp as pairings_bp
     from oep.programmes.views import bp as programmes_bp
     from oep.public.views import bp as public_bp
+    from oep.reports.views import bp as reports_bp
     from oep.scheduling.views import bp as scheduling_bp
 
-    for bp in (public_bp, accounts_bp, dashboard_bp, programmes_bp, organisations_bp, scheduling_bp, attendance_bp, pairings_bp, jobs_bp, certificates_bp):
+    for bp in (public_bp, accounts_bp, dashboard_bp, programmes_bp, organisations_bp, scheduling_bp, attendance_bp, pairings_bp, jobs_bp, certificates_bp,
+               feedback_bp, reports_bp):
         app.register_blueprint(bp)
 
 

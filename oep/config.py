@@ -71,6 +71,7 @@ class DefaultConfig:
     UPLOAD_DIR: str | None = None  # default: instance/uploads
     #: Issued certificates (PDF files) are kept here, never regenerated.
     CERTIFICATE_DIR: str | None = None  # default: instance/certificates
+    REPORT_DIR: str | None = None  # default: instance/reports
 
     #: Background jobs: with a Redis URL they go to an RQ queue served by
     #: `flask --app oep oep worker`; without, a thread of the web process runs them.
@@ -151,6 +152,7 @@ def load_config(app, test_config: dict | None = None) -> None:
     cfg["UPLOAD_DIR"] = cfg["UPLOAD_DIR"] or str(instance_path / "uploads")
     os.makedirs(cfg["UPLOAD_DIR"], exist_ok=True)
     cfg["CERTIFICATE_DIR"] = cfg["CERTIFICATE_DIR"] or str(instance_path / "certificates")
+    cfg["REPORT_DIR"] = cfg["REPORT_DIR"] or str(instance_path / "reports")
 
     if production:
         # Cookies only over HTTPS, unless the deployment says otherwise explicitly.

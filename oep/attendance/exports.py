@@ -3,31 +3,13 @@ typed cells, frozen header row)."""
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from oep.attendance.models import AttendanceStatus
+from oep.core.tables import Table, safe_filename, to_csv, to_xlsx  # noqa: F401  (re-exported)
 from oep.core.timezones import to_local
-
-
-@dataclass
-class Table:
-    key: str  # used in file and sheet names
-    title: str
-    headers: list[str]
-    rows: list[list]
-
-
-def safe_filename(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "export"
 
 
 def _percent(value: float | None):
@@ -131,39 +113,3 @@ def organisation_tables(report) -> list[Table]:
     return tables or [participant_table([])]
 
 
-def to_csv(table: Table) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(table.headers)
-    for row in table.rows:
-        writer.writerow(["" if v is None else (v.isoformat(sep=" ") if isinstance(v, datetime) else v) for v in row])
-    return "\ufeff" + out.getvalue()  # BOM: spreadsheet programs then read UTF-8 correctly
-
-
-def to_xlsx(tables: list[Table]) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    used = set()
-    for table in tables:
-        name = re.sub(r"[\[\]:*?/\\]", " ", table.title)[:31] or table.key[:31]
-        while name in used:
-            name = name[:28] + f"~{len(used)}"
-        used.add(name)
-        sheet = workbook.create_sheet(name)
-        sheet.append(table.headers)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in table.rows:
-            sheet.append(row)
-        for column, header in enumerate(table.headers, start=1):
-            sheet.column_dimensions[get_column_letter(column)].width = max(10, min(40, len(str(header)) + 2))
-            for cell in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
-                value = cell[0].value
-                if isinstance(value, datetime):
-                    cell[0].number_format = "yyyy-mm-dd hh:mm"
-                elif isinstance(value, date):
-                    cell[0].number_format = "yyyy-mm-dd"
-        sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

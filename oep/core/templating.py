@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import request, url_for
-from flask_babel import format_date, format_datetime, format_time
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, format_time
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
@@ -34,6 +34,24 @@ def localdate(value: date | None, fmt: str = "medium") -> str:
     return format_date(value, fmt) if value else ""
 
 
+def cell(value, kind: str = "text") -> str:
+    """A table cell for a page, by its column's kind (see oep.core.tables.KINDS), in the
+    interface's language: 1,234 · 85 % · 12.5 · 3 Mar 2026."""
+    if value is None or value == "":
+        return "—" if kind != "text" else ""
+    if kind == "percent":
+        return format_percent(value, "#,##0 %")
+    if kind == "int":
+        return format_decimal(value, "#,##0")
+    if kind == "number":
+        return format_decimal(value, "#,##0.0#")
+    if kind == "datetime" and isinstance(value, datetime):
+        return f"{format_date(value, 'short')} {format_time(value, 'short', rebase=False)}"
+    if kind == "date" and isinstance(value, date):
+        return format_date(value, "medium")
+    return str(value)
+
+
 def date_range(start: date, end: date) -> list[date]:
     """The days from ``start`` up to, not including, ``end``."""
     return [start + timedelta(days=n) for n in range((end - start).days)]
@@ -50,6 +68,7 @@ def navigation() -> list[tuple[str, str, str]]:
             ("scheduling.my_schedule", _l("Schedule")),
             ("organisations.review", _l("Review")),
             ("organisations.index", _l("Organisations")),
+            ("reports.index", _l("Reports")),
         ]
     elif current_user.is_trainer:
         items += [
@@ -57,6 +76,7 @@ def navigation() -> list[tuple[str, str, str]]:
             ("programmes.index", _l("My sites")),
             ("organisations.review", _l("Review")),
             ("organisations.index", _l("Organisations")),
+            ("reports.index", _l("Reports")),
         ]
     elif current_user.is_contact:
         org_id = current_user.organisation_id
@@ -67,6 +87,7 @@ def navigation() -> list[tuple[str, str, str]]:
             ("organisations.participants", _l("Participants"), {"org_id": org_id}),
             ("attendance.organisation_overview", _l("Attendance"), {"org_id": org_id}),
             ("certificates.organisation", _l("Certificates"), {"org_id": org_id}),
+            ("reports.organisation_summary", _l("Summary"), {"org_id": org_id}),
         ]
     result = []
     for item in items:
@@ -90,6 +111,7 @@ def init_app(app) -> None:
     app.jinja_env.filters["localdatetime"] = localdatetime
     app.jinja_env.filters["localdate"] = localdate
     app.jinja_env.filters["nl2br"] = nl2br
+    app.jinja_env.filters["cell"] = cell
     app.jinja_env.filters["date_range"] = date_range
     app.jinja_env.globals["timedelta"] = timedelta
     app.jinja_env.globals["navigation"] = navigation

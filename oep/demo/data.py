@@ -209,3 +209,39 @@ LAST_NAMES = {
     "da": ["Nielsen", "Jensen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen", "Rasmussen", "Poulsen"],
     "world": ["Haddad", "Rahman", "Osei", "Mensah", "Hassan", "Ahmadi", "Okafor", "Warsame", "Tesfaye", "Kovalenko", "Hoxha", "Beridze", "Yılmaz", "Santos", "Nouri", "Diallo", "Karimi", "Mahmoud", "Abebe", "Shevchenko"],
 }
+
+#: What participants wrote in the feedback form (anonymous).
+FEEDBACK_COMMENTS = [
+    "Very practical: we will use the budget template in our next application.",
+    "The examples from the other organisations helped me most.",
+    "A bit too fast at the end, but the handouts are good.",
+    "More time for questions, please.",
+    "Great atmosphere, I met people I would never have met otherwise.",
+    "The room was too small for the group work.",
+    "Clear explanations, thank you!",
+    "I would like a session on social media in our own language.",
+]
+
+#: The narrative sections of the sites' reports (Markdown), as trainers would write them.
+NARRATIVES = {
+    "context": (
+        "The city's migrant associations are many and small: most run on volunteers and have never applied for "
+        "public funding. The partner recruited through the **Intercultural City Committee** and local community "
+        "leaders, so that half of the organisations are migrant or ethnic-minority associations."
+    ),
+    "what_worked": (
+        "- Evening sessions after working hours, with childcare during the session\n"
+        "- Pairings that met *between* the sessions and prepared a real workshop together\n"
+        "- Interpreting into the two most spoken community languages"
+    ),
+    "lessons": (
+        "Attendance drops when sessions collide with religious holidays and school holidays: plan the calendar "
+        "with the committee before the course starts. Organisations with a single volunteer need a substitute who "
+        "can attend when they cannot."
+    ),
+    "recommendations": (
+        "1. Keep the pairings going after the programme, with a light follow-up by the partner.\n"
+        "2. Offer the fundraising module early: it is what organisations need first.\n"
+        "3. Publish the workshops in the [municipal events calendar](https://example.org/events)."
+    ),
+}

@@ -14,6 +14,7 @@ from oep.accounts import services as accounts
 from oep.accounts.models import Role, User
 from oep.attendance import completion
 from oep.attendance import services as attendance
+from oep.attendance import models as attendance_model
 from oep.attendance.models import AttendanceStatus
 from oep.core.db import Base, utcnow
 from oep.demo import data
@@ -21,6 +22,7 @@ from oep.organisations import services as organisations
 from oep.organisations.models import (
     CompetenceDirection,
     EnrolmentStatus,
+    Organisation,
     OrganisationType,
     Participant,
 )
@@ -160,6 +162,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
                 participant_count += 1
     _schedule(session, rng, programme, coordinator, today)
     _pair(session, programme, coordinator, today)
+    _report_material(session, rng, programme, coordinator)
     # Demo mails are not sent: drop what the services queued.
     session.info.pop("oep_pending_mail", None)
     return DemoSummary(
@@ -179,6 +182,8 @@ COURSE_WEEKDAY = {"Palermo": 1, "Athens": 2, "Kassel": 3, "Aarhus": 0, "Thessalo
 #: Athens runs an intensive course (two evenings a week) and has finished it: its
 #: participants can already be given their certificates.
 INTENSIVE = {"Athens"}
+#: In Kassel attendance falls over the last weeks — what the report must make visible.
+FALLING = {"Kassel"}
 
 
 def _schedule(session: Session, rng: random.Random, programme, coordinator, today: date) -> None:
@@ -209,13 +214,17 @@ def _schedule(session: Session, rng: random.Random, programme, coordinator, toda
         strugglers = set(rng.sample([p.id for p in people], k=min(2, len(people))))
         trainer = site.trainers[0] if site.trainers else coordinator
         now = utcnow()
-        for sched in course:
+        held_count = sum(1 for s in course if s.ends_at <= now)
+        for number, sched in enumerate(course):
             if sched.ends_at > now:
                 continue
+            falling = site.city in FALLING and number >= held_count - 3
             marks = []
             for person in people:
                 roll = rng.random()
-                if person.id in strugglers:
+                if falling and roll < 0.4:
+                    status = AttendanceStatus.ABSENT
+                elif person.id in strugglers:
                     status = AttendanceStatus.ABSENT if roll < 0.55 else AttendanceStatus.PRESENT
                 elif roll < 0.91:
                     status = AttendanceStatus.PRESENT
@@ -296,6 +305,57 @@ def _pair(session: Session, programme, coordinator, today: date) -> None:
                 )
                 workshop.status = SessionStatus.HELD
                 scheduling.record_headcount(session, workshop, 34, 19, 12)
+
+
+def _report_material(session: Session, rng: random.Random, programme, coordinator) -> None:
+    """What the report needs beyond the course: feedback on held sessions, the organisations'
+    self-assessments (at the start everywhere; at the end in Athens, which has finished), and
+    the narratives of the sites."""
+    from oep.feedback import services as feedback
+    from oep.feedback.models import AssessmentPhase, SessionFeedback
+    from oep.organisations.models import Enrolment
+    from oep.reports import services as reports
+    from oep.reports.models import NarrativeSection
+    from oep.scheduling.models import ScheduledSession
+
+    held = session.scalars(
+        sa.select(ScheduledSession).where(ScheduledSession.status == SessionStatus.HELD).order_by(ScheduledSession.id)
+    ).all()
+    for sched in held:
+        attended = session.scalars(
+            sa.select(Participant)
+            .join(attendance_model.Attendance, attendance_model.Attendance.participant_id == Participant.id)
+            .where(attendance_model.Attendance.session_id == sched.id,
+                   attendance_model.Attendance.status.in_(completion.ATTENDED))
+            .order_by(Participant.id)
+        ).all()
+        for person in rng.sample(attended, k=len(attended) // 3):
+            base = rng.choice([3, 4, 4, 5, 5])
+            ratings = {q: max(1, min(5, base + rng.choice([-1, 0, 0, 1]))) for q in ("useful", "clear", "organised")}
+            session.add(SessionFeedback(
+                session_id=sched.id, respondent=feedback.respondent_key(sched, person),
+                comment=rng.choice(data.FEEDBACK_COMMENTS) if rng.random() < 0.2 else "",
+                created_at=sched.ends_at + timedelta(minutes=rng.randint(5, 600)), **ratings,
+            ))
+    for site in programme.sites:
+        finished = site.city in INTENSIVE
+        organisations_here = session.scalars(
+            sa.select(Enrolment.organisation_id).where(Enrolment.site_id == site.id, Enrolment.status == EnrolmentStatus.ACCEPTED)
+        ).all()
+        for organisation_id in organisations_here:
+            organisation = session.get(Organisation, organisation_id)
+            needs = feedback.needs_of(session, organisation)
+            if not needs or rng.random() < 0.1:
+                continue
+            start = {n.competence_id: rng.randint(1, 3) for n in needs}
+            feedback.save_self_assessment(session, organisation, programme, AssessmentPhase.START, start, end_open=False)
+            if finished:
+                end = {cid: min(5, rating + rng.choice([0, 1, 1, 2, 2])) for cid, rating in start.items()}
+                feedback.save_self_assessment(session, organisation, programme, AssessmentPhase.END, end, end_open=True)
+        texts = {NarrativeSection(key): text for key, text in data.NARRATIVES.items()}
+        if site.city not in ("Palermo", "Athens"):
+            texts = {NarrativeSection.CONTEXT: texts[NarrativeSection.CONTEXT]}
+        reports.save_narratives(session, site, texts, coordinator)
 
 
 def _demo_pictures() -> tuple[str, str]:

@@ -1,0 +1,34 @@
+"""The feedback form (public, no account) and the self-assessment form."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from oep.core.forms import options, strip
+from oep.feedback.models import QUESTIONS
+
+RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+
+class FeedbackForm(FlaskForm):
+    participant_id = SelectField(_l("Who are you?"), coerce=int, validate_choice=True,
+                                 validators=[InputRequired(message=_l("Choose your name."))])
+    useful = RadioField(QUESTIONS["useful"], choices=RATING_CHOICES, coerce=int,
+                        validators=[InputRequired(message=_l("Choose a rating from 1 to 5."))])
+    clear = RadioField(QUESTIONS["clear"], choices=RATING_CHOICES, coerce=int,
+                       validators=[InputRequired(message=_l("Choose a rating from 1 to 5."))])
+    organised = RadioField(QUESTIONS["organised"], choices=RATING_CHOICES, coerce=int,
+                           validators=[InputRequired(message=_l("Choose a rating from 1 to 5."))])
+    comment = TextAreaField(_l("Anything you would like to tell the trainers? (optional)"), filters=[strip],
+                            validators=[Length(max=2000)])
+    sign = BooleanField(_l("Show my name with my answer (otherwise it stays anonymous)"))
+
+    def __init__(self, people, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participant_id.choices = options([("", _l("Choose your name…"))] + [(p.id, p.name) for p in people])
+
+
+class SelfAssessmentForm(FlaskForm):
+    """Only the CSRF token: the ratings are one radio group per needed competence, read by
+    the view (the competences differ from one organisation to the next)."""

@@ -1,0 +1,137 @@
+"""Writes for feedback: a session's anonymous feedback, an organisation's self-assessment."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from oep.attendance.models import Attendance
+from oep.core.db import utcnow
+from oep.core.errors import Conflict, InvalidInput
+from oep.feedback.models import QUESTIONS, AssessmentPhase, SelfAssessment, SessionFeedback
+from oep.organisations.models import CompetenceDirection, Organisation, OrganisationCompetence, Participant
+from oep.programmes.models import Programme
+from oep.scheduling.models import ScheduledSession
+
+#: Feedback is taken from the session's start until this long after its end.
+FEEDBACK_OPEN_FOR = timedelta(days=14)
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="oep-feedback")
+
+
+def feedback_token(sched: ScheduledSession) -> str:
+    """The key in a session's feedback link: it cannot be made up for another session."""
+    return _serializer().dumps(sched.uid)
+
+
+def check_token(sched: ScheduledSession, token: str) -> bool:
+    try:
+        return _serializer().loads(token or "") == sched.uid
+    except BadSignature:
+        return False
+
+
+def respondent_key(sched: ScheduledSession, participant: Participant) -> str:
+    """Who answered, as a keyed hash: the same person gets the same key for a session (so
+    they answer once), and nobody can turn the key back into a name."""
+    message = f"{sched.id}:{participant.id}".encode()
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), message, hashlib.sha256).hexdigest()
+
+
+def ensure_open(sched: ScheduledSession) -> None:
+    now = utcnow()
+    if sched.is_cancelled:
+        raise Conflict(_("This session was cancelled."))
+    if now < sched.starts_at:
+        raise Conflict(_("Feedback opens when the session starts."))
+    if now > sched.ends_at + FEEDBACK_OPEN_FOR:
+        raise Conflict(_("Feedback for this session has closed."))
+
+
+def submit(
+    session: Session, sched: ScheduledSession, participant: Participant, ratings: dict[str, int], comment: str,
+    signed: bool = False,
+) -> SessionFeedback:
+    ensure_open(sched)
+    from oep.scheduling.services import is_expected
+
+    attended = session.scalar(
+        sa.select(Attendance.id).where(Attendance.session_id == sched.id, Attendance.participant_id == participant.id)
+    )
+    if not attended and not is_expected(session, sched, participant):
+        raise Conflict(_("Your name is not on this session's list."))
+    for question in QUESTIONS:
+        value = ratings.get(question)
+        if value not in (1, 2, 3, 4, 5):
+            raise InvalidInput(_("Choose a rating from 1 to 5 for every question."), field=question)
+    key = respondent_key(sched, participant)
+    if session.scalar(sa.select(SessionFeedback.id).where(SessionFeedback.session_id == sched.id, SessionFeedback.respondent == key)):
+        raise Conflict(_("You have already given your feedback on this session. Thank you!"))
+    feedback = SessionFeedback(
+        session_id=sched.id, respondent=key, participant_id=participant.id if signed else None,
+        comment=(comment or "").strip()[:2000], **{q: ratings[q] for q in QUESTIONS},
+    )
+    try:
+        with session.begin_nested():  # two answers sent at once: the second is refused, not a 500
+            session.add(feedback)
+    except IntegrityError:
+        raise Conflict(_("You have already given your feedback on this session. Thank you!")) from None
+    return feedback
+
+
+def needs_of(session: Session, organisation: Organisation):
+    return session.scalars(
+        sa.select(OrganisationCompetence)
+        .where(OrganisationCompetence.organisation_id == organisation.id, OrganisationCompetence.direction == CompetenceDirection.NEED)
+        .order_by(OrganisationCompetence.competence_id)
+    ).all()
+
+
+def save_self_assessment(
+    session: Session, organisation: Organisation, programme: Programme, phase: AssessmentPhase, ratings: dict[int, int],
+    end_open: bool,
+) -> list[SelfAssessment]:
+    """Ratings 1-5 on each competence the organisation needs (others are refused). The end
+    ratings are taken only once the end assessment is open (``end_open``)."""
+    if phase is AssessmentPhase.END and not end_open:
+        raise Conflict(_("The end-of-programme assessment is not open yet."))
+    if not ratings:
+        raise InvalidInput(_("Rate at least one competence."))
+    needed = {n.competence_id for n in needs_of(session, organisation)}
+    if not needed:
+        raise Conflict(_("Declare the competences your organisation needs first."))
+    if set(ratings) - needed:
+        raise InvalidInput(_("Rate only the competences your organisation needs."))
+    if any(r not in (1, 2, 3, 4, 5) for r in ratings.values()):
+        raise InvalidInput(_("Ratings go from 1 to 5."))
+    existing = {
+        a.competence_id: a
+        for a in session.scalars(
+            sa.select(SelfAssessment).where(
+                SelfAssessment.organisation_id == organisation.id,
+                SelfAssessment.programme_id == programme.id,
+                SelfAssessment.phase == phase,
+            )
+        )
+    }
+    saved = []
+    for competence_id, rating in ratings.items():
+        entry = existing.get(competence_id) or SelfAssessment(
+            organisation_id=organisation.id, programme_id=programme.id, competence_id=competence_id, phase=phase
+        )
+        entry.rating = rating
+        session.add(entry)
+        saved.append(entry)
+    session.flush()
+    return saved
+

@@ -1,0 +1,55 @@
+"""Forms for the report: what it covers and in which formats, and a site's narratives."""
+
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectField, TextAreaField, ValidationError
+from wtforms.validators import InputRequired, Length
+
+from oep.core.forms import MultiCheckboxField, options, strip
+from oep.core.i18n import INTERFACE_LANGUAGES
+from oep.reports.models import NarrativeSection, ReportFormat
+
+#: A report covers at most this long (an edition lasts about a year).
+LONGEST_PERIOD = timedelta(days=5 * 366)
+
+
+class ReportForm(FlaskForm):
+    scope = SelectField(_l("Report on"), validators=[InputRequired(message=_l("Choose what the report covers."))])
+    date_from = DateField(_l("From"), validators=[InputRequired(message=_l("Enter the first day of the period."))])
+    date_to = DateField(_l("To"), validators=[InputRequired(message=_l("Enter the last day of the period."))])
+    language = SelectField(_l("Language of the report"), choices=options(INTERFACE_LANGUAGES.items()))
+    formats = MultiCheckboxField(
+        _l("Formats"), choices=options((f.value, f.label) for f in ReportFormat), default=["pdf", "xlsx"],
+    )
+    include_participants = BooleanField(
+        _l("Include an annex with each participant's name, attendance and completion (personal data: only if the recipient needs it)")
+    )
+
+    def __init__(self, scopes, *args, may_include_participants=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope.choices = options(scopes)
+        self.may_include_participants = may_include_participants
+        if not may_include_participants:
+            del self.include_participants
+
+    def validate_date_to(self, field):
+        if self.date_from.data and field.data:
+            if field.data < self.date_from.data:
+                raise ValidationError(_l("The period ends before it starts."))
+            if field.data - self.date_from.data > LONGEST_PERIOD:
+                raise ValidationError(_l("A report covers at most five years."))
+
+
+class GenerateForm(ReportForm):
+    def validate_formats(self, field):
+        if not field.data:
+            raise ValidationError(_l("Choose at least one format."))
+
+
+class NarrativeForm(FlaskForm):
+    context = TextAreaField(NarrativeSection.CONTEXT.label, filters=[strip], validators=[Length(max=20000)])
+    what_worked = TextAreaField(NarrativeSection.WHAT_WORKED.label, filters=[strip], validators=[Length(max=20000)])
+    lessons = TextAreaField(NarrativeSection.LESSONS.label, filters=[strip], validators=[Length(max=20000)])
+    recommendations = TextAreaField(NarrativeSection.RECOMMENDATIONS.label, filters=[strip], validators=[Length(max=20000)])

@@ -1,0 +1,116 @@
+"""Writes for reports: the narratives of a site, and generating and storing report files."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from oep.core.tables import safe_filename
+from oep.programmes.models import Programme, Site
+from oep.reports import charts, data, render
+from oep.reports.models import Narrative, NarrativeSection, ReportFile, ReportFormat
+
+
+def save_narratives(session: Session, site: Site, texts: dict[NarrativeSection, str], by) -> None:
+    existing = {n.section: n for n in session.scalars(sa.select(Narrative).where(Narrative.site_id == site.id))}
+    for section, text in texts.items():
+        narrative = existing.get(section)
+        if narrative is None:
+            if not text:
+                continue
+            narrative = Narrative(site_id=site.id, section=section)
+            session.add(narrative)
+        if narrative.text != text:
+            narrative.text = text
+            narrative.updated_by_id = by.id if by else None
+    session.flush()
+
+
+def narratives_of(session: Session, site: Site) -> dict[NarrativeSection, Narrative]:
+    return {n.section: n for n in session.scalars(sa.select(Narrative).where(Narrative.site_id == site.id))}
+
+
+def steps_for(site_count: int, consolidated: bool, formats: int) -> int:
+    """How many progress steps ``make_files`` reports (for the progress bar's total)."""
+    return 4 + 2 * site_count + 1 + (site_count if consolidated else 0) + formats
+
+
+def build(
+    session: Session, programme: Programme, sites: list[Site], period: data.Period, *, consolidated: bool, language: str,
+    include_participants: bool = False, step=None, with_charts: bool = True,
+) -> data.Report:
+    """The report's data and charts, with every label in ``language``."""
+    with force_locale(language):
+        report = data.build(
+            session, programme, sites, period, consolidated=consolidated, language=language,
+            include_participants=include_participants, progress=step,
+        )
+        if with_charts:
+            charts.attach(report, progress=step)
+    return report
+
+
+RENDERERS = {ReportFormat.PDF: render.to_pdf, ReportFormat.XLSX: render.to_spreadsheet, ReportFormat.CSV: render.to_csv_files}
+
+
+def file_stem(report: data.Report, programme: Programme, site: Site | None) -> str:
+    where = site.city if site else _("all-sites")
+    return safe_filename(f"OEP-{programme.name}-{where}-{report.period.start:%Y%m%d}-{report.period.end:%Y%m%d}")[:150]
+
+
+def store(content: bytes, extension: str) -> tuple[str, str]:
+    """Write a file into REPORT_DIR (atomically); returns its stored name and SHA-256."""
+    folder = Path(current_app.config["REPORT_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{date.today():%Y%m%d}-{secrets.token_hex(12)}.{extension}"
+    partial = folder / (name + ".part")
+    partial.write_bytes(content)
+    os.replace(partial, folder / name)
+    return name, hashlib.sha256(content).hexdigest()
+
+
+def stored_path(report_file: ReportFile) -> Path:
+    folder = Path(current_app.config["REPORT_DIR"]).resolve()
+    path = (folder / report_file.file_name).resolve()
+    if folder not in path.parents:
+        raise FileNotFoundError(report_file.file_name)
+    return path
+
+
+def make_files(
+    session: Session, programme: Programme, site: Site | None, period: data.Period, formats: list[ReportFormat], *,
+    language: str, include_participants: bool, by_id: int | None, job_id: str | None = None, step=None,
+) -> list[ReportFile]:
+    """Build the report once and write it in each format; every file is stored and recorded."""
+    sites = [site] if site else list(programme.sites)
+    report = build(
+        session, programme, sites, period, consolidated=site is None, language=language,
+        include_participants=include_participants, step=step,
+    )
+    files = []
+    with force_locale(language):
+        stem = file_stem(report, programme, site)
+        for fmt in formats:
+            content = RENDERERS[fmt](report)
+            stored, digest = store(content, fmt.extension)
+            record = ReportFile(
+                job_id=job_id, programme_id=programme.id, site_id=site.id if site else None, period_from=period.start,
+                period_to=period.end, format=fmt, language=language, include_participants=include_participants,
+                title=report.title, file_name=stored, download_name=f"{stem}.{fmt.extension}", size=len(content),
+                sha256=digest, created_by_id=by_id,
+            )
+            session.add(record)
+            files.append(record)
+            if step:
+                step(f"format:{fmt.value}")
+    session.flush()
+    return files
