@@ -124,6 +124,9 @@ def generate(engine: sa.Engine, scale: Scale = Scale(), seed: int = 7, password:
              for i, org_id in enumerate(org_ids) for p in range(per_org_people)],
         )
 
+        competence_ids, pairings_by_site = _competences_and_pairings(conn, t, rng, site_ids, org_ids, per_site_orgs, now)
+        _committees(conn, t, site_ids)
+
         session_rows = []
         for s_index, site_id in enumerate(site_ids):
             tz = CITIES[s_index % len(CITIES)][2]
@@ -132,8 +135,19 @@ def generate(engine: sa.Engine, scale: Scale = Scale(), seed: int = 7, password:
                 day = first_day + timedelta(days=2 * n + (n // held_per_site) * 0)
                 starts = to_utc(day, time(17, 30), tz)
                 held = n < held_per_site
-                kind = "course" if n < per_site_sessions * 0.7 else ("event" if n % 2 else "meeting")
-                session_rows.append(dict(
+                kind = "course" if n < per_site_sessions * 0.7 else ("workshop" if n % 3 == 0 else "event" if n % 2 else "meeting")
+                pairing_id = None
+                headcount = dict(headcount_total=None, headcount_newcomers=None, headcount_residents=None)
+                if kind == "workshop":  # delivered by a pairing, already held, with its reach
+                    pairings_here = pairings_by_site[site_id]
+                    pairing_id = pairings_here[n % len(pairings_here)]
+                    starts = to_utc(first_day + timedelta(days=n % 40), time(18, 0), tz)
+                    held = True
+                    total = rng.randint(10, 40)
+                    newcomers = rng.randint(0, total // 2)
+                    headcount = dict(headcount_total=total, headcount_newcomers=newcomers,
+                                     headcount_residents=rng.randint(0, total - newcomers))
+                session_rows.append(dict(pairing_id=pairing_id, **headcount,
                     uid=secrets.token_hex(16), site_id=site_id, kind=kind,
                     module_id=module_ids[n % len(module_ids)] if kind == "course" else None, title=f"Session {n}",
                     starts_at=starts, ends_at=starts + timedelta(hours=3), duration_minutes=180, venue="Hall", address="",
@@ -143,7 +157,7 @@ def generate(engine: sa.Engine, scale: Scale = Scale(), seed: int = 7, password:
                 ))
         conn.execute(t["sessions"].insert(), session_rows)
         held = conn.execute(
-            sa.select(t["sessions"].c.id, t["sessions"].c.site_id).where(t["sessions"].c.status == "held")
+            sa.select(t["sessions"].c.id, t["sessions"].c.site_id).where(t["sessions"].c.status == "held", t["sessions"].c.kind == "course")
         ).all()
         people_by_site = {}
         for pid, site_id in conn.execute(
@@ -166,6 +180,8 @@ def generate(engine: sa.Engine, scale: Scale = Scale(), seed: int = 7, password:
         if marks:
             conn.execute(t["attendance"].insert(), marks)
 
+        _report_material(conn, t, rng, programme_id, site_ids, org_ids, per_site_orgs, competence_ids, now)
+
     # Planner statistics, as autovacuum (PostgreSQL) or a periodic ANALYZE (SQLite) keep them.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("ANALYZE"))
@@ -180,8 +196,10 @@ def generate(engine: sa.Engine, scale: Scale = Scale(), seed: int = 7, password:
             .limit(1)
         ).first()
         counts = {name: conn.scalar(sa.select(sa.func.count()).select_from(t[name]))
-                  for name in ("sites", "organisations", "participants", "sessions", "attendance")}
+                  for name in ("sites", "organisations", "participants", "sessions", "attendance", "pairings",
+                               "session_feedback", "self_assessments", "certificates")}
     return {
+        "programme_id": programme_id,
         "seconds": round(clock.perf_counter() - started, 1),
         "counts": counts,
         "site_id": site_ids[0],
@@ -189,6 +207,104 @@ def generate(engine: sa.Engine, scale: Scale = Scale(), seed: int = 7, password:
         "password": password,
         "busiest_session_id": busiest[0],
     }
+
+
+COMPETENCES = [
+    "Fundraising", "EU grant reporting", "Volunteer management", "Social media", "Event organisation",
+    "Intercultural mediation", "Translation and interpreting", "Financial management", "Project management",
+    "Youth work", "Advocacy", "Legal knowledge: migration and residence",
+]
+COMMITTEE = ["cso", "migrant_association", "key_person", "local_authority", "faith_community", "cso"]
+COMMENTS = ["Very practical.", "More time for questions, please.", "Great atmosphere.", "A bit too fast at the end.", ""]
+
+
+def _competences_and_pairings(conn, t, rng, site_ids, org_ids, per_site_orgs, now):
+    """Competences offered and needed, and the site's organisations paired two by two
+    (active, with what each teaches the other, and a project idea for every other pairing)."""
+    conn.execute(t["competences"].insert(), [dict(name=name, description="") for name in COMPETENCES])
+    competence_ids = conn.execute(sa.select(t["competences"].c.id).order_by(t["competences"].c.id)).scalars().all()
+    declared = []
+    for org_id in org_ids:
+        chosen = rng.sample(competence_ids, 4)
+        declared += [dict(organisation_id=org_id, competence_id=c, direction="offer", level=rng.randint(1, 3), note="") for c in chosen[:2]]
+        declared += [dict(organisation_id=org_id, competence_id=c, direction="need", level=rng.randint(1, 3), note="") for c in chosen[2:]]
+    conn.execute(t["organisation_competences"].insert(), declared)
+    pairings_by_site = {}
+    for s_index, site_id in enumerate(site_ids):
+        here = org_ids[s_index * per_site_orgs : (s_index + 1) * per_site_orgs]
+        ids = []
+        for a, b in zip(here[0::2], here[1::2]):
+            pairing_id = conn.execute(
+                t["pairings"].insert().returning(t["pairings"].c.id),
+                dict(site_id=site_id, status="active", score=rng.randint(4, 12), fixed=False, end_reason="", created_at=now,
+                     confirmed_at=now),
+            ).scalar_one()
+            conn.execute(t["pairing_members"].insert(), [
+                dict(pairing_id=pairing_id, organisation_id=org, site_id=site_id, current=True) for org in (a, b)
+            ])
+            conn.execute(t["pairing_exchanges"].insert(), [
+                dict(pairing_id=pairing_id, teacher_id=a, learner_id=b, competence_id=rng.choice(competence_ids), offer_level=3, need_level=2),
+                dict(pairing_id=pairing_id, teacher_id=b, learner_id=a, competence_id=rng.choice(competence_ids), offer_level=2, need_level=3),
+            ])
+            if len(ids) % 2 == 0:
+                conn.execute(t["project_ideas"].insert(), dict(
+                    pairing_id=pairing_id, title=f"Community workshop {pairing_id}", description="", target_group="Volunteers",
+                    resources_needed="", status="planning", updated_at=now))
+            ids.append(pairing_id)
+        pairings_by_site[site_id] = ids
+    return competence_ids, pairings_by_site
+
+
+def _committees(conn, t, site_ids):
+    conn.execute(t["committee_members"].insert(), [
+        dict(site_id=site_id, name=f"Member {i}", organisation="", category=category)
+        for site_id in site_ids for i, category in enumerate(COMMITTEE)
+    ])
+
+
+def _report_material(conn, t, rng, programme_id, site_ids, org_ids, per_site_orgs, competence_ids, now):
+    """Feedback on held course sessions, self-assessments, narratives and certificates."""
+    held = conn.execute(
+        sa.select(t["sessions"].c.id, t["sessions"].c.site_id).where(t["sessions"].c.status == "held", t["sessions"].c.kind == "course")
+    ).all()
+    feedback = [
+        dict(session_id=session_id, respondent=secrets.token_hex(32), participant_id=None, useful=rng.randint(2, 5),
+             clear=rng.randint(2, 5), organised=rng.randint(2, 5), comment=rng.choice(COMMENTS), created_at=now)
+        for session_id, _site in held for _ in range(6)
+    ]
+    conn.execute(t["session_feedback"].insert(), feedback)
+    needs = conn.execute(
+        sa.select(t["organisation_competences"].c.organisation_id, t["organisation_competences"].c.competence_id)
+        .where(t["organisation_competences"].c.direction == "need")
+    ).all()
+    ratings = []
+    for org_id, competence_id in needs:
+        start = rng.randint(1, 3)
+        ratings.append(dict(organisation_id=org_id, programme_id=programme_id, competence_id=competence_id, phase="start",
+                            rating=start, updated_at=now))
+        if rng.random() < 0.7:
+            ratings.append(dict(organisation_id=org_id, programme_id=programme_id, competence_id=competence_id, phase="end",
+                                rating=min(5, start + rng.randint(0, 2)), updated_at=now))
+    conn.execute(t["self_assessments"].insert(), ratings)
+    conn.execute(t["narratives"].insert(), [
+        dict(site_id=site_id, section=section, text=f"**{section}** — what the site's trainers wrote.\n\n- a point\n- another point",
+             updated_at=now)
+        for site_id in site_ids for section in ("context", "what_worked", "lessons", "recommendations")
+    ])
+    people = conn.execute(
+        sa.select(t["participants"].c.id, t["participants"].c.organisation_id, t["enrolments"].c.site_id)
+        .join(t["enrolments"], t["enrolments"].c.organisation_id == t["participants"].c.organisation_id)
+        .order_by(t["participants"].c.id)
+    ).all()
+    certificates = [
+        dict(code=f"OEP-{i:04d}-{i // 10000:04d}-BNCH", participant_id=pid, programme_id=programme_id,
+             site_id=site_id, organisation_id=org_id, kind="participation" if i % 5 == 0 else "completion", language="en",
+             version=1, status="valid", holder_name=f"Participant {pid}", organisation_name=f"Organisation {org_id}",
+             programme_name="National edition (benchmark)", city="", hours=40, modules=[], identity_salt=secrets.token_hex(16),
+             file_name=f"bench/{pid}.pdf", sha256="0" * 64, size=0, issued_at=now, revoke_reason="")
+        for i, (pid, org_id, site_id) in enumerate(people[::3])
+    ]
+    conn.execute(t["certificates"].insert(), certificates)
 
 
 def main() -> None:

@@ -26,6 +26,8 @@ from oep.organisations.models import (
 from oep.attendance.models import Attendance, AttendanceStatus
 from oep.certificates.models import Certificate, CertificateKind, new_code
 from oep.jobs.models import Job
+from oep.feedback.models import AssessmentPhase, SelfAssessment, SessionFeedback
+from oep.reports.models import Narrative, NarrativeSection
 from oep.core.db import utcnow
 from oep.programmes.models import CommitteeCategory, CommitteeMember, Module, Programme, Site
 from oep.pairings.models import ConstraintKind, PairConstraint, Pairing, PairingMember, PairingStatus
@@ -204,3 +206,23 @@ class Factory:
                 level=level,
             )
         )
+
+    # --- feedback and reports ---
+    def feedback(self, sched: ScheduledSession, participant: Participant, useful: int = 4, clear: int = 4, organised: int = 4,
+                 comment: str = "", signed: bool = False) -> SessionFeedback:
+        from oep.feedback.services import respondent_key
+
+        return self._add(SessionFeedback(
+            session_id=sched.id, respondent=respondent_key(sched, participant), participant_id=participant.id if signed else None,
+            useful=useful, clear=clear, organised=organised, comment=comment,
+        ))
+
+    def self_assessment(self, organisation: Organisation, programme: Programme, competence: Competence, phase: str,
+                        rating: int) -> SelfAssessment:
+        return self._add(SelfAssessment(
+            organisation_id=organisation.id, programme_id=programme.id, competence_id=competence.id,
+            phase=AssessmentPhase(phase), rating=rating,
+        ))
+
+    def narrative(self, site: Site, section: str, text: str) -> Narrative:
+        return self._add(Narrative(site_id=site.id, section=NarrativeSection(section), text=text))

@@ -8,11 +8,18 @@ from wtforms.validators import InputRequired, Length
 from oep.core.forms import options, strip
 from oep.feedback.models import QUESTIONS
 
-RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
+RATING_CHOICES = options((n, str(n)) for n in range(1, 6))
+
+
+def optional_int(value):
+    """An id from a select whose first option ("choose…") is empty."""
+    if value in ("", None):
+        return None
+    return int(value)
 
 
 class FeedbackForm(FlaskForm):
-    participant_id = SelectField(_l("Who are you?"), coerce=int, validate_choice=True,
+    participant_id = SelectField(_l("Who are you?"), coerce=optional_int, validate_choice=True,
                                  validators=[InputRequired(message=_l("Choose your name."))])
     useful = RadioField(QUESTIONS["useful"], choices=RATING_CHOICES, coerce=int,
                         validators=[InputRequired(message=_l("Choose a rating from 1 to 5."))])

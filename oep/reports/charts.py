@@ -17,6 +17,7 @@ from oep.core.tables import Table
 from oep.reports.data import Chart, Report, competence_matrix
 
 WIDTH = 6.7  # inches: the text width of an A4 page with the report's margins
+LAYOUT = "constrained"  # labels never cut off
 BLUE, ORANGE, GREY, RED = "#1f5f99", "#d9822b", "#8a8f98", "#b3261e"
 STYLE = {
     "svg.fonttype": "none",  # text stays text: searchable, selectable, drawn in the page's font
@@ -42,7 +43,7 @@ def _figure(height: float):
     matplotlib.rcParams.update(STYLE)
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(WIDTH, height), layout="constrained")
+    return Figure(figsize=(WIDTH, height), layout=LAYOUT)
 
 
 def _svg(fig) -> str:
@@ -187,15 +188,12 @@ def attach(report: Report, progress=None) -> Report:
             _("Feedback: average rating (1-5)"), _column(fb, 0), _column(fb, 7), colour=ORANGE)))
     report.charts = charts
     step("charts")
-    if report.consolidated:
+    if report.consolidated:  # each site's attendance over time (its modules are a table)
         for section in report.sites:
             site_charts = []
             if section.weeks.rows:
                 t = section.weeks
                 site_charts.append(Chart("weeks", t.title, t, weekly_line(t.title, _column(t, 0), _column(t, 4), _("average"))))
-            if any(row[4] for row in section.modules.rows):
-                t = section.modules
-                site_charts.append(Chart("modules", t.title, t, bars(t.title, _column(t, 0), _column(t, 6), percent=True)))
             section.charts = site_charts
             step(f"charts:{section.site_id}")
     return report

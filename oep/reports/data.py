@@ -157,6 +157,7 @@ class SiteSection:
     totals: Totals
     figures: list[Figure]
     organisations: Table
+    organisation_types: str  # "12 civil-society organisations, ..." for the consolidated report
     committee: Table
     committee_problems: list[str]
     modules: Table
@@ -202,6 +203,7 @@ class Report:
     annex_sessions: Table
     annex_organisations: Table
     annex_participants: Table | None
+    annex_sessions_printed: Table | None = None
     charts: list[Chart] = field(default_factory=list)
     include_participants: bool = False
 
@@ -457,6 +459,7 @@ def build(
     for pairing in pairings:
         pairings_by_site[pairing.site_id].append(pairing)
 
+    org_lines: dict[int, tuple] = {}
     for site in sites:
         totals = Totals()
         progress_map = progress_by_site[site.id]
@@ -466,8 +469,9 @@ def build(
             lines = [progress_map[p.id] for p in members if p.id in progress_map]
             rates = [line.attendance_rate for line in lines if line.attendance_rate is not None]
             complete = sum(1 for line in lines if line.complete)
-            org_table_rows.append([org.name, OrganisationType(org.type).label, len(members), complete,
+            org_table_rows.append([org.name, str(OrganisationType(org.type).label), len(members), complete,
                                    sum(rates) / len(rates) if rates else None])
+            org_lines[org.id] = (len(members), complete, sum(rates) / len(rates) if rates else None)
             totals.organisations += 1
             totals.participants += len(members)
             totals.complete += complete
@@ -575,6 +579,9 @@ def build(
         sections.append(SiteSection(
             site_id=site.id, anchor=f"site-{site.id}", city=site.city, country=site.country,
             partner=site.partner_organisation, trainers=trainers, totals=totals, figures=figures_of(totals),
+            organisation_types=", ".join(
+                f"{label} {n}" for label, n in sorted(Counter(row[1] for row in org_table_rows).items(), key=lambda kv: -kv[1])
+            ),
             organisations=Table(f"organisations-{site.id}", prefix + _("Organisations"),
                                 [_("Organisation"), _("Type"), _("Participants"), _("Complete"), _("Average attendance rate")],
                                 org_table_rows, ["text", "text", "int", "int", "percent"]),
@@ -673,11 +680,22 @@ def build(
         ],
         ["datetime", "text", "text", "text", "text", "text", "number", "int", "int", "percent"],
     )
+    annex_sessions_printed = Table(
+        "sessions", _("Sessions"),
+        [_("Starts"), _("Site"), _("Session"), _("Status"), _("Hours"), _("Marks"), _("Attendance rate")],
+        [
+            [printed[0], printed[1], row.title if row.kind is SessionKind.COURSE else f"{row.title} ({row.kind.label})",
+             printed[5], printed[6], printed[7], printed[9]]
+            for row, printed in zip(sessions, annex_sessions.rows)
+        ],
+        ["datetime", "text", "text", "text", "number", "int", "percent"],
+    )
     annex_organisations = Table(
-        "organisation-list", _("Organisations"), [_("Organisation"), _("Type"), _("City"), _("Site"), _("Participants")],
-        [[row.name, OrganisationType(row.type).label, row.city, by_site[row.site_id].city, len(people_by_org.get(row.id, []))]
-         for row in org_rows],
-        ["text", "text", "text", "text", "int"],
+        "organisation-list", _("Organisations"),
+        [_("Organisation"), _("Type"), _("City"), _("Site"), _("Participants"), _("Complete"), _("Average attendance rate")],
+        [[row.name, str(OrganisationType(row.type).label), row.city, by_site[row.site_id].city, *org_lines[row.id]]
+         for row in sorted(org_rows, key=lambda r: (by_site[r.site_id].city, r.name.casefold()))],
+        ["text", "text", "text", "text", "int", "int", "percent"],
     )
     annex_participants = None
     if include_participants:
@@ -714,6 +732,7 @@ def build(
         empowerment_competences=empowerment_competences, empowerment_types=empowerment_types,
         empowerment_summary=summary, annex_sessions=annex_sessions, annex_organisations=annex_organisations,
         annex_participants=annex_participants, include_participants=include_participants,
+        annex_sessions_printed=annex_sessions_printed,
     )
     return report
 

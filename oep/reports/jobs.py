@@ -24,10 +24,10 @@ def build_report(
     if programme is None or (site_id and site is None):
         raise LookupError("The programme or site of this report no longer exists.")
     site_count = 1 if site else len(programme.sites)
-    progress.start(services.steps_for(site_count, site is None, len(formats)))
+    formats = [ReportFormat(f) for f in formats]
+    progress.start(services.steps_for(site_count, site is None, formats))
     files = services.make_files(
-        db.session, programme, site, Period(date.fromisoformat(start), date.fromisoformat(end)),
-        [ReportFormat(f) for f in formats], language=language, include_participants=include_participants, by_id=by_id,
+        db.session, programme, site, Period(date.fromisoformat(start), date.fromisoformat(end)), formats, language=language, include_participants=include_participants, by_id=by_id,
         job_id=progress.job_id, step=lambda name: progress.advance(1),
     )
     db.session.commit()

@@ -39,9 +39,10 @@ def narratives_of(session: Session, site: Site) -> dict[NarrativeSection, Narrat
     return {n.section: n for n in session.scalars(sa.select(Narrative).where(Narrative.site_id == site.id))}
 
 
-def steps_for(site_count: int, consolidated: bool, formats: int) -> int:
+def steps_for(site_count: int, consolidated: bool, formats: list[ReportFormat]) -> int:
     """How many progress steps ``make_files`` reports (for the progress bar's total)."""
-    return 4 + 2 * site_count + 1 + (site_count if consolidated else 0) + formats
+    charts = (1 + (site_count if consolidated else 0)) if ReportFormat.PDF in formats else 0
+    return 4 + 2 * site_count + 1 + charts + len(formats)
 
 
 def build(
@@ -94,7 +95,7 @@ def make_files(
     sites = [site] if site else list(programme.sites)
     report = build(
         session, programme, sites, period, consolidated=site is None, language=language,
-        include_participants=include_participants, step=step,
+        include_participants=include_participants, step=step, with_charts=ReportFormat.PDF in formats,
     )
     files = []
     with force_locale(language):

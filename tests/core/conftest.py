@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from oep.feedback.services import feedback_token
 from oep.organisations.models import EnrolmentStatus
 
 
@@ -50,6 +51,7 @@ def world(make, app):
     constraint = make.pair_constraint(site_1, org_a, org_e)
     certificate = make.certificate(site_1, participant_a)
     job = make.job(people["trainer_of_site"])
+    report_file = _report_file(site_1, people["coordinator"])
     ids = {
         "programme_id": programme.id,
         "site_id": site_1.id,
@@ -77,8 +79,26 @@ def world(make, app):
         "site_token": site_1.calendar_token,
         "organisation_token": org_a.calendar_token,
         "filename": "css/oep.css",
+        "file_id": report_file.id,
+        "feedback_token": feedback_token(course),
     }
     return people, ids
+
+
+def _report_file(site, by):
+    from oep.extensions import db
+    from oep.reports.models import ReportFile, ReportFormat
+    from oep.reports.services import store
+
+    stored, digest = store(b"PK test workbook", "xlsx")
+    record = ReportFile(
+        programme_id=site.programme_id, site_id=site.id, period_from=site.programme.starts_on,
+        period_to=site.programme.ends_on, format=ReportFormat.XLSX, language="en", title="Test report",
+        file_name=stored, download_name="test.xlsx", size=16, sha256=digest, created_by_id=by.id,
+    )
+    db.session.add(record)
+    db.session.flush()
+    return record
 
 
 _PNG = bytes.fromhex(

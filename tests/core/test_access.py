@@ -136,6 +136,16 @@ POLICY = {
     "certificates.verify_code": EVERYONE,
     "jobs.detail": row(LOGIN, MISSING, MISSING, MISSING, OK, OK),  # the trainer who started it
     "jobs.state": row(LOGIN, MISSING, MISSING, MISSING, OK, OK),
+    "feedback.answer": EVERYONE,  # with the session's key in the link
+    "feedback.session_results": STAFF_OF_SITE,
+    "feedback.self_assessment": ORG_A_EDITORS,
+    "reports.index": STAFF,
+    "reports.preview": STAFF,
+    "reports.generate": STAFF,
+    "reports.download": STAFF_OF_SITE,  # a report of site 1
+    "reports.narratives": STAFF_OF_SITE,
+    "reports.organisation_summary": ORG_A_READERS,
+    "reports.organisation_summary_file": ORG_A_READERS,
 }
 
 #: URL values that differ from the world's defaults for some endpoints.
@@ -145,6 +155,10 @@ URL_OVERRIDES = {
     "scheduling.public_event": {"session_id": "public_session_id"},
     "scheduling.site_feed": {"token": "site_token"},
     "scheduling.organisation_feed": {"token": "organisation_token"},
+}
+#: Query-string values some endpoints need (from the world's ids).
+URL_QUERY = {
+    "feedback.answer": {"k": "feedback_token"},
 }
 
 
@@ -180,7 +194,8 @@ def test_role_gets_expected_answer(app, client, world, endpoint, role, expected)
         from flask import url_for
 
         overrides = URL_OVERRIDES.get(endpoint, {})
-        url = url_for(endpoint, **{arg: ids[overrides.get(arg, arg)] for arg in rule.arguments})
+        query = {name: ids[key] for name, key in URL_QUERY.get(endpoint, {}).items()}
+        url = url_for(endpoint, **{arg: ids[overrides.get(arg, arg)] for arg in rule.arguments}, **query)
     if people[role] is not None:
         client.login(people[role])
     if "GET" in rule.methods:

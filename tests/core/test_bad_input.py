@@ -31,7 +31,8 @@ ACTOR = {
     "scheduling.give_notice": "contact_a",
     "scheduling.withdraw_notice": "contact_a",
 }
-ANONYMOUS = {"accounts.login", "accounts.forgot_password", "organisations.register", "attendance.enter_code", "attendance.self_checkin"}
+ANONYMOUS = {"accounts.login", "accounts.forgot_password", "organisations.register", "attendance.enter_code", "attendance.self_checkin",
+             "feedback.answer"}
 
 
 def _post_endpoints(app):
@@ -74,6 +75,7 @@ def _cases(app_for_ids=None):
             "pairings.rules", "pairings.add_constraint", "pairings.remove_constraint", "pairings.add_meeting",
             "pairings.save_project", "pairings.end",
             "certificates.issue_all", "certificates.issue_programme", "certificates.issue_one", "certificates.revoke",
+            "feedback.answer", "feedback.self_assessment", "reports.generate", "reports.narratives",
         ]
         for payload in PAYLOADS
     ]
@@ -90,17 +92,19 @@ def test_bad_input_never_breaks_anything(app, client, world, endpoint, payload):
     people, ids = world
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
-        from tests.core.test_access import URL_OVERRIDES
+        from tests.core.test_access import URL_OVERRIDES, URL_QUERY
 
         overrides = URL_OVERRIDES.get(endpoint, {})
-        url = url_for(endpoint, **{arg: ids[overrides.get(arg, arg)] for arg in rule.arguments})
+        query = {name: ids[key] for name, key in URL_QUERY.get(endpoint, {}).items()}
+        url = url_for(endpoint, **{arg: ids[overrides.get(arg, arg)] for arg in rule.arguments}, **query)
     actor = people[ACTOR.get(endpoint, "coordinator")]
     if endpoint not in ANONYMOUS:
         client.login(actor)
     fields = {"name", "email", "reason", "decision", "direction", "active", "step", "csv_text", "site", "code",
               "participant_id", "participant_ids", "walk_in_name", "walk_in_organisation", "action",
               "first", "second", "organisation_ids", "apply", "pairing_id", "held_on", "title", "status", "kind",
-              "language", "mail"}
+              "language", "mail", "scope", "date_from", "date_to", "formats", "include_participants", "useful", "clear",
+              "organised", "comment", "sign", "programme_id", "phase"}
     if "GET" in rule.methods:
         page = client.get(url)
         if page.status_code == 200:
