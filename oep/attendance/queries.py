@@ -145,6 +145,12 @@ class SiteReport:
         return sorted(lines, key=lambda p: (p.progress.attendance_rate or 0, p.participant.name))
 
     @property
+    def attendance_rate(self) -> float | None:
+        """Attended marks of all marks at the held course sessions (the report's figure)."""
+        marks = sum(m.marks for m in self.modules)
+        return sum(m.attended for m in self.modules) / marks if marks else None
+
+    @property
     def complete_count(self) -> int:
         return sum(p.progress.complete for p in self.participants)
 

@@ -52,11 +52,15 @@ def interface_language_choices() -> list[tuple[str, str]]:
 FORMATTING_LOCALE = {"en": "en_GB"}
 
 
+def formatting_locale(code: str) -> str:
+    """The locale that formats dates and numbers for an interface language."""
+    return FORMATTING_LOCALE.get(code, code)
+
+
 def select_locale() -> str:
     """The explicit choice in this browser, then the user's setting, then the browser's
     (English formats dates the British way)."""
-    code = _chosen_language()
-    return FORMATTING_LOCALE.get(code, code)
+    return formatting_locale(_chosen_language())
 
 
 def current_language() -> str:

@@ -83,7 +83,7 @@ def to_csv_zip(tables: list[Table]) -> bytes:
 
 
 def _sheet_name(table: Table, used: set[str]) -> str:
-    name = re.sub(r"[\[\]:*?/\\]", " ", table.title).strip()[:31] or table.key[:31]
+    name = re.sub(r"[\[\]:*?/\\]", " ", table.title.replace(": ", " – ")).strip()[:31] or table.key[:31]
     while name in used:
         name = name[:27] + f" ~{len(used)}"
     used.add(name)

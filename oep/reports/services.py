@@ -14,6 +14,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from oep.core.i18n import formatting_locale
 from oep.core.tables import safe_filename
 from oep.programmes.models import Programme, Site
 from oep.reports import charts, data, render
@@ -42,7 +43,7 @@ def narratives_of(session: Session, site: Site) -> dict[NarrativeSection, Narrat
 def steps_for(site_count: int, consolidated: bool, formats: list[ReportFormat]) -> int:
     """How many progress steps ``make_files`` reports (for the progress bar's total)."""
     charts = (1 + (site_count if consolidated else 0)) if ReportFormat.PDF in formats else 0
-    return 4 + 2 * site_count + 1 + charts + len(formats)
+    return 4 + 2 * site_count + charts + len(formats)
 
 
 def build(
@@ -50,7 +51,7 @@ def build(
     include_participants: bool = False, step=None, with_charts: bool = True,
 ) -> data.Report:
     """The report's data and charts, with every label in ``language``."""
-    with force_locale(language):
+    with force_locale(formatting_locale(language)):
         report = data.build(
             session, programme, sites, period, consolidated=consolidated, language=language,
             include_participants=include_participants, progress=step,
@@ -98,7 +99,7 @@ def make_files(
         include_participants=include_participants, step=step, with_charts=ReportFormat.PDF in formats,
     )
     files = []
-    with force_locale(language):
+    with force_locale(formatting_locale(language)):
         stem = file_stem(report, programme, site)
         for fmt in formats:
             content = RENDERERS[fmt](report)

@@ -13,7 +13,7 @@ from oep.accounts.models import Role
 from oep.core import markdown
 from oep.core.access import roles_required
 from oep.core.forms import render_form
-from oep.core.i18n import current_language
+from oep.core.i18n import current_language, formatting_locale
 from oep.core.tables import safe_filename
 from oep.extensions import db
 from oep.jobs import services as jobs
@@ -108,7 +108,7 @@ def preview():
         db.session, programme, [site] if site else list(programme.sites), Period(form.date_from.data, form.date_to.data),
         consolidated=site is None, language=form.language.data, include_participants=include,
     )
-    with force_locale(form.language.data):
+    with force_locale(formatting_locale(form.language.data)):
         body = render.body(report)
         contents = render.contents(report)
     return render_template("reports/preview.html", report=report, body=body, contents=contents, form=form)

@@ -303,19 +303,20 @@ def test_too_long_a_comment_is_refused(client, held_session):
 # --- throttling --------------------------------------------------------------------------------------
 
 
-def test_after_twenty_refused_attempts_the_form_pauses(client, held_session):
+def test_after_thirty_refused_answers_the_form_pauses(client, held_session):
     sched, amina, jonas = held_session
-    for _ in range(20):
-        assert answer(client, sched, amina, useful="abc").status_code == 422
+    assert answer(client, sched, amina).status_code == 200
+    for _ in range(30):
+        assert answer(client, sched, amina).status_code == 422  # already answered
     paused = answer(client, sched, jonas)
     assert paused.status_code == 429
     assert "Too many attempts" in paused.get_data(as_text=True)
-    assert answers() == []
+    assert len(answers()) == 1
 
 
-def test_nineteen_refused_attempts_do_not_block_a_good_answer(client, held_session):
+def test_slips_in_the_form_do_not_count_towards_the_pause(client, held_session):
     sched, amina, _ = held_session
-    for _ in range(19):
+    for _ in range(40):
         assert answer(client, sched, amina, useful="abc").status_code == 422
     assert answer(client, sched, amina).status_code == 200
     assert len(answers()) == 1
