@@ -1,5 +1,6 @@
 """``python -m bench``: generate the national-scale database (SQLite, and PostgreSQL when
-OEP_BENCH_POSTGRES_URL is set) and print the page timings as a table."""
+OEP_BENCH_POSTGRES_URL is set) and print the matcher's, the pages' and the consolidated
+report's timings as tables."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import os
 import platform
 from pathlib import Path
 
-from bench import generate, matching, pages
+from bench import generate, matching, pages, report
 from bench.common import fresh_database
 
 OUT = Path("bench/out")
@@ -35,6 +36,7 @@ def main() -> None:
         (OUT / "national.json").write_text(json.dumps(info))
         print(f"\n{name}: generated {info['counts']} in {info['seconds']} s")
         print(table(pages.run(url, info), f"{name}: response times (in-process, signed-in trainer, 30 requests each)"))
+        print(report.table(report.run(url), f"{name}: consolidated report of the 20 sites, one process per format"))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 import re
 from datetime import date
 
@@ -83,9 +84,9 @@ def bars(title: str, labels: list[str], values: list[float | None], percent: boo
 
 
 def weekly_line(title: str, weeks: list[date], rates: list[float | None], marks_label: str) -> str:
-    """Attendance rate week by week: a line, with the weeks that fell clearly below the
-    average marked, so that a falling attendance is seen at a glance."""
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    """Attendance rate week by week: a line, with the average drawn across, so that a falling
+    attendance is seen at a glance. Weeks are labelled in the report's language."""
+    from flask_babel import format_date
     from matplotlib.ticker import PercentFormatter
 
     fig = _figure(2.6)
@@ -97,9 +98,9 @@ def weekly_line(title: str, weeks: list[date], rates: list[float | None], marks_
         average = sum(ys) / len(ys)
         ax.axhline(average, color=GREY, linewidth=0.8, linestyle="--")
         ax.annotate(marks_label, xy=(xs[0], average), xytext=(0, 4), textcoords="offset points", fontsize=7, color=GREY)
-        locator = AutoDateLocator(maxticks=8)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        step = max(1, math.ceil(len(xs) / 9))
+        ticks = list(xs[::step])
+        ax.set_xticks(ticks, [format_date(t, "d MMM") for t in ticks])
     ax.set_ylim(0, 1.05)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_title(title)

@@ -65,7 +65,7 @@ RENDERERS = {ReportFormat.PDF: render.to_pdf, ReportFormat.XLSX: render.to_sprea
 
 
 def file_stem(report: data.Report, programme: Programme, site: Site | None) -> str:
-    where = site.city if site else _("all-sites")
+    where = site.city if site else "all-sites"
     return safe_filename(f"OEP-{programme.name}-{where}-{report.period.start:%Y%m%d}-{report.period.end:%Y%m%d}")[:150]
 
 
