@@ -29,6 +29,7 @@ def index():
             enrolments=org_queries.organisation_enrolments(organisation, current_user),
             participant_count=org_queries.participant_count(organisation),
             competence_count=len(org_queries.organisation_competences(organisation)),
+            assessment_due=_assessment_due(organisation),
         )
     else:
         programmes = programme_queries.programmes_for(current_user)
@@ -38,3 +39,17 @@ def index():
             sites=[s for p in programmes for s in p.sites if current_user.is_coordinator or s in current_user.sites],
         )
     return render_template("dashboard/index.html", **context)
+
+
+def _assessment_due(organisation) -> bool:
+    """Whether the organisation has a self-assessment to give: the start once it is
+    accepted, the end once that opens."""
+    from oep.core.db import utcnow
+    from oep.feedback import queries as feedback_queries
+    from oep.feedback.services import needs_of
+    from oep.extensions import db
+
+    if not needs_of(db.session, organisation):
+        return False
+    rounds = feedback_queries.assessment_rounds(organisation, utcnow().date())
+    return any(not r.start or (r.end_open and not r.end) for r in rounds)

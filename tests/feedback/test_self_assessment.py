@@ -266,3 +266,14 @@ def test_a_trainer_may_not_rate_for_an_organisation(client, make, joined):
     assert client.get(page_url(organisation)).status_code == 403
     assert rate(client, organisation, programme, "start", {budgeting: "3"}).status_code == 403
     assert saved() == {}
+
+
+def test_the_dashboard_asks_the_contact_to_rate_until_it_is_done(client, make, joined):
+    organisation, programme, site, budgeting, fundraising, _ = joined
+    client.login(make.contact_of(organisation))
+    assert 'data-testid="assessment-due"' in client.get("/dashboard").get_data(as_text=True)
+    response = client.post(page_url(organisation), data={
+        "programme_id": programme.id, "phase": "start", f"rating-{budgeting.id}": "2", f"rating-{fundraising.id}": "3",
+    })
+    assert response.status_code == 302
+    assert 'data-testid="assessment-due"' not in client.get("/dashboard").get_data(as_text=True)
