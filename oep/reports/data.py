@@ -145,6 +145,14 @@ class PairingView:
     workshops: int = 0
     reached: int = 0
 
+    @property
+    def teaching(self) -> list[tuple[str, str, str]]:
+        """The exchanges by who teaches whom: (teacher, learner, "competence, competence")."""
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for teacher, learner, competence in self.exchanges:
+            grouped.setdefault((teacher, learner), []).append(competence)
+        return [(teacher, learner, ", ".join(items)) for (teacher, learner), items in grouped.items()]
+
 
 @dataclass
 class SiteSection:
