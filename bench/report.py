@@ -31,7 +31,7 @@ def _one(database_url: str, fmt: str) -> dict:
     from oep import create_app
     from oep.extensions import db
     from oep.programmes.models import Programme
-    from oep.reports import render, services
+    from oep.reports import render
     from oep.reports.data import Period
     from bench.common import absolute_sqlite
 

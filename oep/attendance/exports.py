@@ -8,7 +8,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from oep.attendance.models import AttendanceStatus
-from oep.core.tables import Table, safe_filename, to_csv, to_xlsx  # noqa: F401  (re-exported)
+from oep.core.tables import Table, safe_filename
 from oep.core.timezones import to_local
 
 

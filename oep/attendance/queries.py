@@ -18,8 +18,9 @@ from oep.attendance import checkin, completion
 from oep.attendance.models import Attendance, AttendanceStatus, WarningNotice
 from oep.extensions import db
 from oep.organisations.models import Enrolment, EnrolmentStatus, Organisation, Participant
+from oep.organisations.queries import accepted_sites
 from oep.programmes.models import Module, Programme, Site
-from oep.scheduling.models import Booking, BookingStatus, ScheduledSession, SessionKind, SessionStatus
+from oep.scheduling.models import Booking, BookingStatus, ScheduledSession, SessionStatus
 from oep.scheduling.queries import visible_sessions_stmt
 
 
@@ -251,13 +252,7 @@ class OrganisationReport:
 
 def organisation_report(organisation: Organisation, user: User) -> OrganisationReport:
     """An organisation's participants' progress at each site it is accepted at."""
-    sites = db.session.scalars(
-        sa.select(Site)
-        .join(Enrolment, Enrolment.site_id == Site.id)
-        .where(Enrolment.organisation_id == organisation.id, Enrolment.status == EnrolmentStatus.ACCEPTED)
-        .options(joinedload(Site.programme))
-        .order_by(Site.id)
-    ).all()
+    sites = accepted_sites(organisation.id)
     people = db.session.scalars(
         sa.select(Participant).where(Participant.organisation_id == organisation.id).order_by(Participant.name)
     ).all()
@@ -289,12 +284,7 @@ def participant_record(person: Participant, user: User) -> ParticipantRecord:
         )
         .order_by(ScheduledSession.starts_at)
     ).unique().all()
-    sites = db.session.scalars(
-        sa.select(Site)
-        .join(Enrolment, Enrolment.site_id == Site.id)
-        .where(Enrolment.organisation_id == person.organisation_id, Enrolment.status == EnrolmentStatus.ACCEPTED)
-        .order_by(Site.id)
-    ).all()
+    sites = accepted_sites(person.organisation_id)
     progress = [(site, completion.progress_for_participants(db.session, site, [person.id])[person.id]) for site in sites]
     return ParticipantRecord(marks, progress, open_warnings([person.id]).get(person.id, []))
 

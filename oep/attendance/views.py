@@ -10,12 +10,13 @@ from flask_wtf import FlaskForm
 
 from oep.accounts.models import Role
 from oep.accounts.services import external_url
-from oep.attendance import checkin, completion, exports, queries, services
+from oep.attendance import checkin, exports, queries, services
 from oep.attendance.models import AttendanceStatus
 from oep.core import throttle
 from oep.core.access import public, roles_required
 from oep.core.db import utcnow
 from oep.core.errors import DomainError
+from oep.core.tables import safe_filename, to_csv, to_xlsx
 from oep.core.timezones import to_local
 from oep.extensions import db
 from oep.organisations import queries as org_queries
@@ -275,9 +276,9 @@ def participant(org_id, participant_id):
 def _export(tables, fmt: str, name: str) -> Response:
     if fmt == "xlsx":
         return Response(
-            exports.to_xlsx(tables),
+            to_xlsx(tables),
             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": f'attachment; filename="{exports.safe_filename(name)}.xlsx"'},
+            headers={"Content-Disposition": f'attachment; filename="{safe_filename(name)}.xlsx"'},
         )
     if fmt == "csv":
         wanted = request.args.get("table") or tables[0].key
@@ -285,8 +286,8 @@ def _export(tables, fmt: str, name: str) -> Response:
         if table is None:
             abort(404)
         return Response(
-            exports.to_csv(table),
+            to_csv(table),
             mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{exports.safe_filename(name)}-{table.key}.csv"'},
+            headers={"Content-Disposition": f'attachment; filename="{safe_filename(name)}-{table.key}.csv"'},
         )
     abort(404)

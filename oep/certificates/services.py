@@ -13,7 +13,6 @@ processes, chunks are rendered side by side.
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import multiprocessing
 import threading

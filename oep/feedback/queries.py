@@ -10,7 +10,8 @@ from sqlalchemy.orm import joinedload
 
 from oep.extensions import db
 from oep.feedback.models import QUESTIONS, AssessmentPhase, SelfAssessment, SessionFeedback
-from oep.organisations.models import Enrolment, EnrolmentStatus, Organisation
+from oep.organisations.models import Organisation
+from oep.organisations.queries import accepted_sites
 from oep.programmes.models import Programme, Site
 from oep.scheduling.models import ScheduledSession, SessionKind, SessionStatus
 
@@ -52,18 +53,6 @@ def session_summary(sched: ScheduledSession) -> FeedbackSummary:
     return FeedbackSummary(answers, averages, distribution, comments)
 
 
-def feedback_counts(session_ids: list[int]) -> dict[int, int]:
-    if not session_ids:
-        return {}
-    return dict(
-        db.session.execute(
-            sa.select(SessionFeedback.session_id, sa.func.count())
-            .where(SessionFeedback.session_id.in_(session_ids))
-            .group_by(SessionFeedback.session_id)
-        ).all()
-    )
-
-
 @dataclass
 class AssessmentRound:
     """An organisation's self-assessment in one programme: its ratings at the start and at
@@ -91,13 +80,7 @@ def site_finished(site_ids: list[int]) -> bool:
 
 
 def assessment_rounds(organisation: Organisation, today: date) -> list[AssessmentRound]:
-    sites = db.session.scalars(
-        sa.select(Site)
-        .join(Enrolment, Enrolment.site_id == Site.id)
-        .where(Enrolment.organisation_id == organisation.id, Enrolment.status == EnrolmentStatus.ACCEPTED)
-        .options(joinedload(Site.programme))
-        .order_by(Site.id)
-    ).all()
+    sites = accepted_sites(organisation.id)
     by_programme: dict[int, list[Site]] = {}
     for site in sites:
         by_programme.setdefault(site.programme_id, []).append(site)

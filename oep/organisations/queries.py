@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import abort
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from oep.accounts.models import Role, User
 from oep.extensions import db
@@ -195,6 +195,17 @@ def organisation_enrolments(organisation: Organisation, user: User) -> list[Enro
         .where(Enrolment.organisation_id == organisation.id)
         .options(joinedload(Enrolment.site).joinedload(Site.programme), joinedload(Enrolment.decided_by))
         .order_by(Enrolment.created_at.desc())
+    ).all()
+
+
+def accepted_sites(organisation_id: int) -> list[Site]:
+    """The sites an organisation is accepted at, with their programmes, oldest first."""
+    return db.session.scalars(
+        sa.select(Site)
+        .join(Enrolment, Enrolment.site_id == Site.id)
+        .where(Enrolment.organisation_id == organisation_id, Enrolment.status == EnrolmentStatus.ACCEPTED)
+        .options(joinedload(Site.programme))
+        .order_by(Site.id)
     ).all()
 
 

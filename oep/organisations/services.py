@@ -30,7 +30,7 @@ from oep.organisations.models import (
     Participant,
     name_key,
 )
-from oep.programmes.models import Programme, Site, site_trainers
+from oep.programmes.models import Site, site_trainers
 
 log = logging.getLogger(__name__)
 

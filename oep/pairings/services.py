@@ -26,7 +26,6 @@ from oep.organisations.models import (
 )
 from oep.pairings import matching
 from oep.pairings.models import (
-    CURRENT_STATUSES,
     ConstraintKind,
     MatchRun,
     PairConstraint,

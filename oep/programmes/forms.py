@@ -11,7 +11,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from oep.core.choices import country_choices, interface_language_choices, language_choices, timezone_choices
 from oep.core.forms import LocalDecimalField, MultiCheckboxField, options, strip

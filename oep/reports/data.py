@@ -34,6 +34,7 @@ from oep.attendance.models import Attendance, AttendanceStatus
 from oep.certificates.models import Certificate, CertificateKind, CertificateStatus
 from oep.core import markdown
 from oep.core.tables import Table
+from oep.core.templating import cell
 from oep.core.timezones import to_local, to_utc
 from oep.feedback.models import QUESTION_SHORT, QUESTIONS, AssessmentPhase, SelfAssessment, SessionFeedback
 from oep.organisations.models import (
@@ -46,6 +47,7 @@ from oep.organisations.models import (
     OrganisationType,
     Participant,
 )
+from oep.pairings import queries as pairing_queries
 from oep.pairings.models import Pairing, PairingMember, PairingStatus
 from oep.programmes.models import CommitteeMember, Module, Programme, Site
 from oep.programmes.queries import committee_check
@@ -248,12 +250,6 @@ def _rate(attended: int, marks: int) -> float | None:
     return attended / marks if marks else None
 
 
-def _percent_text(value: float | None) -> str:
-    from flask_babel import format_percent
-
-    return "—" if value is None else format_percent(value, "#,##0 %")
-
-
 def figures_of(totals: Totals, empowerment_change: float | None = None) -> list[Figure]:
     figures = [
         Figure("organisations", _("Organisations taking part"), totals.organisations),
@@ -399,7 +395,7 @@ def build(
         .order_by(Pairing.id)
     ).all()
     pairings = [p for p in pairings if p.confirmed_at is None or p.confirmed_at < bounds[p.site_id][1]]
-    competence_names = dict(session.execute(sa.select(Competence.id, Competence.name)).all())
+    competence_names = pairing_queries.competence_names()
     pairing_names = {p.id: [m.organisation.name for m in p.members] for p in pairings}
     org_names = {row.id: row.name for row in org_rows}
 
@@ -755,7 +751,7 @@ def _falling(week_rows: list[list], city: str | None) -> str:
     rate_before = sum(r[3] for r in before) / sum(r[2] for r in before)
     if rate_before - rate_recent < FALL_POINTS:
         return ""
-    values = dict(before=_percent_text(rate_before), after=_percent_text(rate_recent), weeks=FALL_WEEKS)
+    values = dict(before=cell(rate_before, "percent"), after=cell(rate_recent, "percent"), weeks=FALL_WEEKS)
     if city:
         return _("Attendance in %(city)s fell from %(before)s to %(after)s over the last %(weeks)d weeks with sessions.", city=city, **values)
     return _("Attendance across the programme fell from %(before)s to %(after)s over the last %(weeks)d weeks with sessions.", **values)
@@ -872,7 +868,7 @@ def _empowerment(session: Session, programme: Programme, in_scope_orgs):
             "on average %(before)s at the start and %(after)s at the end, a change of %(change)s points; "
             "%(up)s of their ratings went up.",
             both=orgs_both, started=started or 0, before=f"{float(before):.1f}", after=f"{float(after):.1f}",
-            change=f"{change:+.2f}", up=_percent_text(improved / ratings),
+            change=f"{change:+.2f}", up=cell(improved / ratings, "percent"),
         )
     else:
         summary = _(

@@ -11,7 +11,6 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from oep.core.i18n import formatting_locale

@@ -22,6 +22,7 @@ from oep.extensions import db
 from oep.feedback.models import AssessmentPhase, SelfAssessment
 from oep.organisations.models import Competence, Organisation
 from oep.pairings.models import Pairing, PairingMember, PairingStatus
+from oep.pairings.queries import competence_names
 from oep.reports.render import page_of_pages_css
 from oep.scheduling.models import ScheduledSession, SessionKind, SessionStatus
 
@@ -91,7 +92,7 @@ def build(organisation: Organisation, user: User) -> OrganisationSummary:
                  selectinload(Pairing.project), selectinload(Pairing.site))
         .order_by(Pairing.id)
     ).all()
-    names = dict(db.session.execute(sa.select(Competence.id, Competence.name)).all())
+    names = competence_names()
     summaries = []
     for p in pairings:
         others = {m.organisation_id: m.organisation.name for m in p.members if m.organisation_id != organisation.id}

@@ -21,7 +21,7 @@ from oep.extensions import db
 from oep.organisations import queries as org_queries
 from oep.organisations.models import Organisation, Participant
 from oep.programmes import queries as programme_queries
-from oep.programmes.models import Module, Programme, Site, new_calendar_token
+from oep.programmes.models import Module, Site, new_calendar_token
 from oep.scheduling import ical, queries, services
 from oep.scheduling.forms import BookingForm, HeadcountForm, NoticeForm, SessionForm, SimpleActionForm, StatusForm
 from oep.scheduling.models import AbsenceNotice, Booking, ScheduledSession, SessionKind, SessionStatus
