@@ -127,7 +127,7 @@ def save_marks(
                 status = AttendanceStatus.PRESENT
             else:
                 continue
-        _, changed = _set_mark(
+        _attendance, changed = _set_mark(
             session, sched, current, mark.participant_id, status, mark.remark, MarkSource.TRAINER, by
         )
         if current is None:

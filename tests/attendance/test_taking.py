@@ -114,6 +114,24 @@ def test_someone_not_on_the_roster_cannot_be_marked(client, room, make):
     assert marks() == {}
 
 
+def test_the_service_refuses_marks_for_someone_off_the_roster(room, make):
+    """Not only the page: the service itself says why (its message used to be lost to a
+    name clash with gettext, which made the refusal a crash)."""
+    from oep.attendance import services
+    from oep.attendance.models import AttendanceStatus
+    from oep.core.errors import InvalidInput
+    from oep.extensions import db
+
+    sched, people, trainer, _ = room
+    stranger = make.participant(make.organisation(make.site()))
+    with pytest.raises(InvalidInput, match="not on this session's roster"):
+        services.save_marks(
+            db.session, sched, [services.Mark(stranger.id, AttendanceStatus.PRESENT, "")], trainer,
+            allowed_participant_ids={p.id for p in people},
+        )
+    assert marks() == {}
+
+
 def test_walk_in_is_added_and_marked_present_without_losing_the_other_marks(client, room):
     sched, people, trainer, organisations = room
     client.login(trainer)
