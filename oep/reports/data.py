@@ -309,6 +309,8 @@ def build(
     step = progress or (lambda name: None)
     sites = sorted(sites, key=lambda s: s.city)
     site_ids = [s.id for s in sites]
+    # The sites' trainers in one query, rather than one per site section.
+    session.scalars(sa.select(Site).where(Site.id.in_(site_ids)).options(selectinload(Site.trainers))).all()
     by_site = {s.id: s for s in sites}
     bounds = {s.id: period.bounds(s.timezone) for s in sites}
     in_scope_orgs = sa.select(Enrolment.organisation_id).where(
