@@ -19,7 +19,8 @@ def table(rows: list[dict], title: str) -> str:
     lines = [f"\n{title}", f"{'page':<34} {'rows':>5} {'size':>6} {'median':>8} {'p90':>8} {'max':>8}"]
     for row in rows:
         lines.append(
-            f"{row['page']:<34} {row['items']:>5} {row['kb']:>4}kB {row['median_ms']:>6.1f}ms {row['p90_ms']:>6.1f}ms {row['max_ms']:>6.1f}ms"
+            f"{row['page']:<34} {row['items']:>5} {row['kb']:>4}kB "
+            f"{row['median_ms']:>6.1f}ms {row['p90_ms']:>6.1f}ms {row['max_ms']:>6.1f}ms"
         )
     return "\n".join(lines)
 
@@ -29,7 +30,10 @@ def main() -> None:
     targets = [("SQLite", f"sqlite:///{OUT / 'national.sqlite'}")]
     if os.environ.get("OEP_BENCH_POSTGRES_URL"):
         targets.append(("PostgreSQL", os.environ["OEP_BENCH_POSTGRES_URL"]))
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     print(matching.table(matching.run()))
     for name, url in targets:
         info = generate.generate(fresh_database(url))

@@ -20,11 +20,18 @@ import multiprocessing
 import resource
 import tempfile
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-NAMES = ["Ελένη Παπαδοπούλου", "Amina Haddad", "Jonas Berg", "Mette Jørgensen", "Giuseppe Lo Piccolo", "Αναστασία Οικονόμου"]
+NAMES = [
+    "Ελένη Παπαδοπούλου",
+    "Amina Haddad",
+    "Jonas Berg",
+    "Mette Jørgensen",
+    "Giuseppe Lo Piccolo",
+    "Αναστασία Οικονόμου",
+]
 LANGUAGES = ["el", "en", "da", "de", "it"]
 
 
@@ -40,8 +47,12 @@ def _app(workdir: str):
         Image.new("RGB", size, colour).save(out, "PNG")
         (uploads / name).write_bytes(out.getvalue())
     return create_app(
-        {"DATABASE_URL": "sqlite://", "SECRET_KEY": "bench-" + "x" * 40, "UPLOAD_DIR": str(uploads),
-         "BASE_URL": "https://oep.example.org"},
+        {
+            "DATABASE_URL": "sqlite://",
+            "SECRET_KEY": "bench-" + "x" * 40,
+            "UPLOAD_DIR": str(uploads),
+            "BASE_URL": "https://oep.example.org",
+        },
         instance_path=workdir,
     )
 
@@ -53,14 +64,25 @@ def _data(i: int) -> dict:
     code = new_code()
     verify = f"https://oep.example.org/verify/{code}"
     return {
-        "code": code, "kind": "completion" if i % 4 else "participation", "language": LANGUAGES[i % len(LANGUAGES)],
-        "holder_name": f"{NAMES[i % len(NAMES)]} {i}", "organisation_name": "Σύλλογος Γυναικών Κυψέλης",
+        "code": code,
+        "kind": "completion" if i % 4 else "participation",
+        "language": LANGUAGES[i % len(LANGUAGES)],
+        "holder_name": f"{NAMES[i % len(NAMES)]} {i}",
+        "organisation_name": "Σύλλογος Γυναικών Κυψέλης",
         "programme_name": "OEP 2026 — Intercultural Cities Learning Together",
-        "programme_starts_on": date(2026, 2, 1), "programme_ends_on": date(2026, 11, 30), "city": "Athens",
-        "hours": Decimal("38.5"), "modules": ["Organisational development", "Fundraising", "Intercultural mediation"],
-        "issued_at": datetime(2026, 12, 1, tzinfo=timezone.utc), "signatory_name": "Dr. Sofia Marino",
-        "signatory_title": "Programme Coordinator", "signature_file": "signature.png", "emblem_file": "emblem.png",
-        "funder_acknowledgement": "Co-funded by the European Union", "verify_url": verify, "qr": qr_url(verify),
+        "programme_starts_on": date(2026, 2, 1),
+        "programme_ends_on": date(2026, 11, 30),
+        "city": "Athens",
+        "hours": Decimal("38.5"),
+        "modules": ["Organisational development", "Fundraising", "Intercultural mediation"],
+        "issued_at": datetime(2026, 12, 1, tzinfo=UTC),
+        "signatory_name": "Dr. Sofia Marino",
+        "signatory_title": "Programme Coordinator",
+        "signature_file": "signature.png",
+        "emblem_file": "emblem.png",
+        "funder_acknowledgement": "Co-funded by the European Union",
+        "verify_url": verify,
+        "qr": qr_url(verify),
     }
 
 
@@ -76,7 +98,9 @@ def _naive(n: int, workdir: str) -> int:
         assets = pdf.Assets.of(app)
         for i in range(n):
             html = html_for([_data(i)])
-            total += len(HTML(string=html, url_fetcher=pdf.make_url_fetcher(assets)).write_pdf(pdf_variant=pdf.PDF_VARIANT))
+            total += len(
+                HTML(string=html, url_fetcher=pdf.make_url_fetcher(assets)).write_pdf(pdf_variant=pdf.PDF_VARIANT)
+            )
     return total
 
 
@@ -103,8 +127,17 @@ def _measure(way: str, n: int, queue) -> None:
         seconds = time.perf_counter() - started
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    queue.put({"way": way, "n": n, "seconds": seconds, "ms_each": seconds * 1000 / n, "peak_mb": max(own, children),
-               "parent_mb": own, "kb_each": size / n / 1024})
+    queue.put(
+        {
+            "way": way,
+            "n": n,
+            "seconds": seconds,
+            "ms_each": seconds * 1000 / n,
+            "peak_mb": max(own, children),
+            "parent_mb": own,
+            "kb_each": size / n / 1024,
+        }
+    )
 
 
 def measure(way: str, n: int) -> dict:
@@ -127,8 +160,14 @@ def main() -> None:
         results = {way: measure(way, n) for way in ("naive", "oep")}
         for way in ("naive", "oep"):
             r = results[way]
-            print(f"{n:>6} {way:<6} {r['seconds']:>8.1f}s {r['ms_each']:>7.1f}ms {r['peak_mb']:>7.0f}MB {r['kb_each']:>5.0f}kB")
-        print(f"{'':>6} {'':<6} OEP's way is {results['naive']['ms_each'] / results['oep']['ms_each']:.1f}x faster per certificate")
+            print(
+                f"{n:>6} {way:<6} {r['seconds']:>8.1f}s {r['ms_each']:>7.1f}ms "
+                f"{r['peak_mb']:>7.0f}MB {r['kb_each']:>5.0f}kB"
+            )
+        print(
+            f"{'':>6} {'':<6} OEP's way is "
+            f"{results['naive']['ms_each'] / results['oep']['ms_each']:.1f}x faster per certificate"
+        )
 
 
 if __name__ == "__main__":

@@ -24,7 +24,10 @@ def fresh_database(url: str) -> sa.Engine:
         from tests.support import ensure_database
 
         ensure_database(url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-" + "x" * 40}, instance_path=str(Path("bench/out/instance").resolve()))
+    app = create_app(
+        {"DATABASE_URL": url, "SECRET_KEY": "bench-" + "x" * 40},
+        instance_path=str(Path("bench/out/instance").resolve()),
+    )
     with app.app_context():
         db.drop_all()
         with db.engine.begin() as conn:

@@ -16,7 +16,15 @@ import time
 
 from oep.pairings import matching
 
-TYPES = ["cso"] * 30 + ["migrant_association"] * 40 + ["faith_community"] * 8 + ["education"] * 8 + ["business"] * 4 + ["union"] * 5 + ["other"] * 5
+TYPES = (
+    ["cso"] * 30
+    + ["migrant_association"] * 40
+    + ["faith_community"] * 8
+    + ["education"] * 8
+    + ["business"] * 4
+    + ["union"] * 5
+    + ["other"] * 5
+)
 LANGUAGES = ["en", "it", "el", "de", "da", "ar", "fr", "fa"]
 
 
@@ -49,23 +57,30 @@ def run(sizes=(200, 1000), repeat: int = 3) -> list[dict]:
                 result = matching.match(group, matching.Rules(type_rule=rule))
                 times.append(time.perf_counter() - started)
                 methods.add(result.method)
-            rows.append({
-                "organisations": n,
-                "rule": rule.value,
-                "median_s": round(sorted(times)[len(times) // 2], 2),
-                "max_s": round(max(times), 2),
-                "groups": len(result.suggestions),
-                "unpaired": len(result.unpaired),
-                "method": " / ".join(sorted(methods)),
-            })
+            rows.append(
+                {
+                    "organisations": n,
+                    "rule": rule.value,
+                    "median_s": round(sorted(times)[len(times) // 2], 2),
+                    "max_s": round(max(times), 2),
+                    "groups": len(result.suggestions),
+                    "unpaired": len(result.unpaired),
+                    "method": " / ".join(sorted(methods)),
+                }
+            )
     return rows
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["\nPairing engine (3 random sites per size, exact optimum)",
-             f"{'organisations':>13} {'rule':<26} {'median':>8} {'max':>8} {'groups':>7} {'left out':>9}  method"]
+    lines = [
+        "\nPairing engine (3 random sites per size, exact optimum)",
+        f"{'organisations':>13} {'rule':<26} {'median':>8} {'max':>8} {'groups':>7} {'left out':>9}  method",
+    ]
     for r in rows:
-        lines.append(f"{r['organisations']:>13} {r['rule']:<26} {r['median_s']:>7.2f}s {r['max_s']:>7.2f}s {r['groups']:>7} {r['unpaired']:>9}  {r['method']}")
+        lines.append(
+            f"{r['organisations']:>13} {r['rule']:<26} {r['median_s']:>7.2f}s "
+            f"{r['max_s']:>7.2f}s {r['groups']:>7} {r['unpaired']:>9}  {r['method']}"
+        )
     return "\n".join(lines)
 
 

@@ -21,8 +21,12 @@ def run(database_url: str, info: dict, repeat: int = 30) -> list[dict]:
 
     database_url = absolute_sqlite(database_url)
     app = create_app(
-        {"DATABASE_URL": database_url, "SECRET_KEY": "bench-" + "x" * 40, "WTF_CSRF_ENABLED": False,
-         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"},
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "bench-" + "x" * 40,
+            "WTF_CSRF_ENABLED": False,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        },
         instance_path=str(Path("bench/out/instance").resolve()),
     )
     client = app.test_client()
@@ -45,10 +49,15 @@ def run(database_url: str, info: dict, repeat: int = 30) -> list[dict]:
         response = client.get(url)
         assert response.status_code == 200, f"{url} answered {response.status_code}"
         body = response.get_data(as_text=True)
-        items = body.count('class="session-link') + body.count('class="cal-item') + body.count('<tr')
+        items = body.count('class="session-link') + body.count('class="cal-item') + body.count("<tr")
         results.append(
-            {"page": label, "url": url, "kb": round(len(body) / 1024), "items": items,
-             **summary(timed(lambda url=url: client.get(url), repeat))}
+            {
+                "page": label,
+                "url": url,
+                "kb": round(len(body) / 1024),
+                "items": items,
+                **summary(timed(lambda url=url: client.get(url), repeat)),
+            }
         )
     return results
 

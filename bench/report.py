@@ -28,15 +28,17 @@ def _one(database_url: str, fmt: str) -> dict:
     """Make the consolidated report in one format, in this process; return the figures."""
     import sqlalchemy as sa
 
+    from bench.common import absolute_sqlite
     from oep import create_app
     from oep.extensions import db
     from oep.programmes.models import Programme
     from oep.reports import render
     from oep.reports.data import Period
-    from bench.common import absolute_sqlite
 
-    app = create_app({"DATABASE_URL": absolute_sqlite(database_url), "SECRET_KEY": "bench-" + "x" * 40},
-                     instance_path=str((OUT / "instance").resolve()))
+    app = create_app(
+        {"DATABASE_URL": absolute_sqlite(database_url), "SECRET_KEY": "bench-" + "x" * 40},
+        instance_path=str((OUT / "instance").resolve()),
+    )
     with app.test_request_context():
         programme = db.session.scalar(sa.select(Programme).order_by(Programme.id))
         statements = []
@@ -47,8 +49,14 @@ def _one(database_url: str, fmt: str) -> dict:
         with force_locale("en"):
             from oep.reports import data
 
-            report = data.build(db.session, programme, list(programme.sites), Period(programme.starts_on, programme.ends_on),
-                                consolidated=True, language="en")
+            report = data.build(
+                db.session,
+                programme,
+                list(programme.sites),
+                Period(programme.starts_on, programme.ends_on),
+                consolidated=True,
+                language="en",
+            )
             figures_at = time.perf_counter()
             queries = len(statements)
             from oep.reports import charts
@@ -65,7 +73,7 @@ def _one(database_url: str, fmt: str) -> dict:
         from pypdf import PdfReader
 
         pages = len(PdfReader(io.BytesIO(content)).pages)
-    (OUT / f"national-report.{ 'zip' if fmt == 'csv' else fmt}").write_bytes(content)
+    (OUT / f"national-report.{'zip' if fmt == 'csv' else fmt}").write_bytes(content)
     return {
         "format": fmt,
         "figures_s": round(figures_at - started, 2),
@@ -97,15 +105,20 @@ def run(database_url: str, formats=("pdf", "xlsx", "csv")) -> list[dict]:
     for fmt in formats:
         result = subprocess.run(
             [sys.executable, "-m", "bench.report", "--inner", fmt, "--database-url", database_url],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         )
         rows.append(json.loads(result.stdout.strip().splitlines()[-1]))
     return rows
 
 
 def table(rows: list[dict], title: str) -> str:
-    lines = [f"\n{title}",
-             f"{'format':<6} {'figures':>8} {'queries':>8} {'charts':>7} {'render':>7} {'total':>7} {'size':>8} {'pages':>6} {'peak RSS':>9}"]
+    lines = [
+        f"\n{title}",
+        f"{'format':<6} {'figures':>8} {'queries':>8} {'charts':>7} "
+        f"{'render':>7} {'total':>7} {'size':>8} {'pages':>6} {'peak RSS':>9}",
+    ]
     for r in rows:
         lines.append(
             f"{r['format']:<6} {r['figures_s']:>7.2f}s {r['queries']:>8} {r['charts_s']:>6.2f}s {r['render_s']:>6.2f}s "
@@ -134,8 +147,16 @@ def main() -> None:
 
         info = generate.generate(fresh_database(args.database_url))
         print(f"generated {info['counts']} in {info['seconds']} s")
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print(table(run(args.database_url, args.formats), "Consolidated report, national scale (20 sites), one process per format"))
+    print(
+        f"machine: {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(
+        table(
+            run(args.database_url, args.formats),
+            "Consolidated report, national scale (20 sites), one process per format",
+        )
+    )
 
 
 if __name__ == "__main__":

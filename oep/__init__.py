@@ -107,8 +107,20 @@ def _register_blueprints(app: Flask) -> None:
     from oep.reports.views import bp as reports_bp
     from oep.scheduling.views import bp as scheduling_bp
 
-    for bp in (public_bp, accounts_bp, dashboard_bp, programmes_bp, organisations_bp, scheduling_bp, attendance_bp, pairings_bp, jobs_bp, certificates_bp,
-               feedback_bp, reports_bp):
+    for bp in (
+        public_bp,
+        accounts_bp,
+        dashboard_bp,
+        programmes_bp,
+        organisations_bp,
+        scheduling_bp,
+        attendance_bp,
+        pairings_bp,
+        jobs_bp,
+        certificates_bp,
+        feedback_bp,
+        reports_bp,
+    ):
         app.register_blueprint(bp)
 
 

@@ -122,7 +122,7 @@ class IsolatedClient(FlaskClient):
         finally:
             db.session.expire_all()
 
-    def login(self, user) -> "IsolatedClient":
+    def login(self, user) -> IsolatedClient:
         db.session.commit()
         user_id = user.get_id()
         with self.session_transaction() as sess:
@@ -160,8 +160,7 @@ class Mailbox:
         if not self.folder.exists():
             return []
         return [
-            email.message_from_bytes(p.read_bytes(), policy=policy.default)
-            for p in sorted(self.folder.glob("*.eml"))
+            email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(self.folder.glob("*.eml"))
         ]
 
     def to(self, address: str) -> list[email.message.EmailMessage]:

@@ -7,12 +7,17 @@ from __future__ import annotations
 import hashlib
 import itertools
 from datetime import date, timedelta
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 
 from werkzeug.security import generate_password_hash
 
 from oep.accounts.models import Role, User
+from oep.attendance.models import Attendance, AttendanceStatus
+from oep.certificates.models import Certificate, CertificateKind, new_code
+from oep.core.db import utcnow
+from oep.feedback.models import AssessmentPhase, SelfAssessment, SessionFeedback
+from oep.jobs.models import Job
 from oep.organisations.models import (
     Competence,
     CompetenceDirection,
@@ -23,14 +28,9 @@ from oep.organisations.models import (
     OrganisationType,
     Participant,
 )
-from oep.attendance.models import Attendance, AttendanceStatus
-from oep.certificates.models import Certificate, CertificateKind, new_code
-from oep.jobs.models import Job
-from oep.feedback.models import AssessmentPhase, SelfAssessment, SessionFeedback
-from oep.reports.models import Narrative, NarrativeSection
-from oep.core.db import utcnow
-from oep.programmes.models import CommitteeCategory, CommitteeMember, Module, Programme, Site
 from oep.pairings.models import ConstraintKind, PairConstraint, Pairing, PairingMember, PairingStatus
+from oep.programmes.models import CommitteeCategory, CommitteeMember, Module, Programme, Site
+from oep.reports.models import Narrative, NarrativeSection
 from oep.scheduling.models import AbsenceNotice, Booking, BookingStatus, ScheduledSession, SessionKind, SessionStatus
 
 PASSWORD = "correct horse battery staple"
@@ -133,8 +133,14 @@ class Factory:
 
     # --- scheduling and attendance ---
     def session(
-        self, site: Site, kind: str = "course", module: Module | None = None, starts_in_days: float = 0,
-        hours: float = 2, status: str = "confirmed", **kw,
+        self,
+        site: Site,
+        kind: str = "course",
+        module: Module | None = None,
+        starts_in_days: float = 0,
+        hours: float = 2,
+        status: str = "confirmed",
+        **kw,
     ) -> ScheduledSession:
         """A session starting ``starts_in_days`` from now (negative: in the past)."""
         kind = SessionKind(kind)
@@ -145,16 +151,24 @@ class Factory:
         kw.setdefault("title", module.title if module else f"{kind.label} {self._n()}")
         return self._add(
             ScheduledSession(
-                site=site, kind=kind, module=module, starts_at=starts, ends_at=ends,
-                duration_minutes=int((ends - starts).total_seconds() // 60), status=SessionStatus(status),
-                cancel_reason=kw.pop("cancel_reason", "Cancelled" if status == "cancelled" else ""), **kw,
+                site=site,
+                kind=kind,
+                module=module,
+                starts_at=starts,
+                ends_at=ends,
+                duration_minutes=int((ends - starts).total_seconds() // 60),
+                status=SessionStatus(status),
+                cancel_reason=kw.pop("cancel_reason", "Cancelled" if status == "cancelled" else ""),
+                **kw,
             )
         )
 
     def booking(self, sched: ScheduledSession, participant: Participant, status: str = "confirmed") -> Booking:
         return self._add(Booking(session=sched, participant=participant, status=BookingStatus(status)))
 
-    def notice(self, sched: ScheduledSession, participant: Participant, reason: str = "Doctor's appointment") -> AbsenceNotice:
+    def notice(
+        self, sched: ScheduledSession, participant: Participant, reason: str = "Doctor's appointment"
+    ) -> AbsenceNotice:
         return self._add(AbsenceNotice(session=sched, participant=participant, reason=reason))
 
     def mark(self, sched: ScheduledSession, participant: Participant, status: str = "present", **kw) -> Attendance:
@@ -164,13 +178,20 @@ class Factory:
     def pairing(self, site: Site, organisations, status: str = "active", score: int = 0) -> Pairing:
         status = PairingStatus(status)
         current = status in (PairingStatus.PROPOSED, PairingStatus.ACTIVE)
-        pairing = Pairing(site=site, status=status, score=score, confirmed_at=utcnow() if status is not PairingStatus.PROPOSED else None)
+        pairing = Pairing(
+            site=site,
+            status=status,
+            score=score,
+            confirmed_at=utcnow() if status is not PairingStatus.PROPOSED else None,
+        )
         pairing.members = [PairingMember(organisation=o, site_id=site.id, current=current) for o in organisations]
         return self._add(pairing)
 
     def pair_constraint(self, site: Site, a: Organisation, b: Organisation, kind: str = "forbidden") -> PairConstraint:
         low, high = sorted((a.id, b.id))
-        return self._add(PairConstraint(site=site, organisation_a_id=low, organisation_b_id=high, kind=ConstraintKind(kind)))
+        return self._add(
+            PairConstraint(site=site, organisation_a_id=low, organisation_b_id=high, kind=ConstraintKind(kind))
+        )
 
     # --- certificates and jobs ---
     def certificate(self, site: Site, participant: Participant, kind: str = "completion", **kw) -> Certificate:
@@ -183,13 +204,27 @@ class Factory:
         path.parent.mkdir(parents=True, exist_ok=True)
         content = b"%PDF-1.7 test certificate " + code.encode()
         path.write_bytes(content)
-        return self._add(Certificate(
-            code=code, participant_id=participant.id, programme_id=site.programme_id, site_id=site.id,
-            organisation_id=participant.organisation_id, kind=CertificateKind(kind), language="en",
-            holder_name=participant.name, organisation_name=participant.organisation.name,
-            programme_name=site.programme.name, city=site.city, hours=Decimal("10"), modules=[],
-            file_name=file_name, sha256=hashlib.sha256(content).hexdigest(), size=len(content), **kw,
-        ))
+        return self._add(
+            Certificate(
+                code=code,
+                participant_id=participant.id,
+                programme_id=site.programme_id,
+                site_id=site.id,
+                organisation_id=participant.organisation_id,
+                kind=CertificateKind(kind),
+                language="en",
+                holder_name=participant.name,
+                organisation_name=participant.organisation.name,
+                programme_name=site.programme.name,
+                city=site.city,
+                hours=Decimal("10"),
+                modules=[],
+                file_name=file_name,
+                sha256=hashlib.sha256(content).hexdigest(),
+                size=len(content),
+                **kw,
+            )
+        )
 
     def job(self, by: User, kind: str = "certificates.issue", **kw) -> Job:
         return self._add(Job(kind=kind, title="Test job", created_by_id=by.id, **kw))
@@ -208,21 +243,42 @@ class Factory:
         )
 
     # --- feedback and reports ---
-    def feedback(self, sched: ScheduledSession, participant: Participant, useful: int = 4, clear: int = 4, organised: int = 4,
-                 comment: str = "", signed: bool = False) -> SessionFeedback:
+    def feedback(
+        self,
+        sched: ScheduledSession,
+        participant: Participant,
+        useful: int = 4,
+        clear: int = 4,
+        organised: int = 4,
+        comment: str = "",
+        signed: bool = False,
+    ) -> SessionFeedback:
         from oep.feedback.services import respondent_key
 
-        return self._add(SessionFeedback(
-            session_id=sched.id, respondent=respondent_key(sched, participant), participant_id=participant.id if signed else None,
-            useful=useful, clear=clear, organised=organised, comment=comment,
-        ))
+        return self._add(
+            SessionFeedback(
+                session_id=sched.id,
+                respondent=respondent_key(sched, participant),
+                participant_id=participant.id if signed else None,
+                useful=useful,
+                clear=clear,
+                organised=organised,
+                comment=comment,
+            )
+        )
 
-    def self_assessment(self, organisation: Organisation, programme: Programme, competence: Competence, phase: str,
-                        rating: int) -> SelfAssessment:
-        return self._add(SelfAssessment(
-            organisation_id=organisation.id, programme_id=programme.id, competence_id=competence.id,
-            phase=AssessmentPhase(phase), rating=rating,
-        ))
+    def self_assessment(
+        self, organisation: Organisation, programme: Programme, competence: Competence, phase: str, rating: int
+    ) -> SelfAssessment:
+        return self._add(
+            SelfAssessment(
+                organisation_id=organisation.id,
+                programme_id=programme.id,
+                competence_id=competence.id,
+                phase=AssessmentPhase(phase),
+                rating=rating,
+            )
+        )
 
     def narrative(self, site: Site, section: str, text: str) -> Narrative:
         return self._add(Narrative(site_id=site.id, section=NarrativeSection(section), text=text))

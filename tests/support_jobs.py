@@ -74,12 +74,20 @@ def run_worker_burst(app, queue: str, timeout: float = 180) -> subprocess.Comple
     """A real worker process: run the jobs waiting on ``queue``, then stop."""
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "oep", "oep", "worker", "--burst"],
-        cwd=PROJECT, env=worker_environment(app, queue), capture_output=True, text=True, timeout=timeout,
+        cwd=PROJECT,
+        env=worker_environment(app, queue),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
 def start_worker(app, queue: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "oep", "oep", "worker"],
-        cwd=PROJECT, env=worker_environment(app, queue), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=PROJECT,
+        env=worker_environment(app, queue),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )

@@ -43,9 +43,7 @@ def new_session_token() -> str:
 class User(db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        sa.CheckConstraint(
-            "(role = 'contact') = (organisation_id IS NOT NULL)", name="contact_has_organisation"
-        ),
+        sa.CheckConstraint("(role = 'contact') = (organisation_id IS NOT NULL)", name="contact_has_organisation"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,9 +66,7 @@ class User(db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="contacts")
-    sites: Mapped[list[Site]] = relationship(
-        secondary="site_trainers", back_populates="trainers", order_by="Site.city"
-    )
+    sites: Mapped[list[Site]] = relationship(secondary="site_trainers", back_populates="trainers", order_by="Site.city")
 
     # Flask-Login protocol
     @property

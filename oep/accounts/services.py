@@ -35,9 +35,7 @@ def hash_password(password: str) -> str:
 def check_password_strength(password: str) -> None:
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
-        raise InvalidInput(
-            _("The password must have at least %(n)d characters.", n=minimum), field="password"
-        )
+        raise InvalidInput(_("The password must have at least %(n)d characters.", n=minimum), field="password")
     if password.isdigit() or len(set(password)) < 4:
         raise InvalidInput(_("This password is too easy to guess."), field="password")
 
@@ -120,8 +118,7 @@ def authenticate(session: Session, email: str, password: str, ip: str | None = N
             minutes = max(1, round(wait / 60))
             raise DomainError(
                 _(
-                    "Too many failed attempts. For your safety, signing in is blocked for "
-                    "%(minutes)d more minute(s).",
+                    "Too many failed attempts. For your safety, signing in is blocked for %(minutes)d more minute(s).",
                     minutes=minutes,
                 )
             )

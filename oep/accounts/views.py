@@ -164,5 +164,10 @@ def set_active(user_id):
     except DomainError as err:
         flash(err.message, "error")
         return redirect(url_for("accounts.users"))
-    flash(_("%(name)s can sign in again.", name=user.name) if active else _("%(name)s can no longer sign in.", name=user.name), "success")
+    flash(
+        _("%(name)s can sign in again.", name=user.name)
+        if active
+        else _("%(name)s can no longer sign in.", name=user.name),
+        "success",
+    )
     return redirect(url_for("accounts.users"))

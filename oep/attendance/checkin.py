@@ -62,7 +62,10 @@ def window(sched: ScheduledSession, programme) -> tuple[datetime, datetime]:
 
 def is_open(sched: ScheduledSession, programme, now: datetime) -> bool:
     opens, closes = window(sched, programme)
-    return sched.status in (SessionStatus.TENTATIVE, SessionStatus.CONFIRMED, SessionStatus.HELD) and opens <= now <= closes
+    return (
+        sched.status in (SessionStatus.TENTATIVE, SessionStatus.CONFIRMED, SessionStatus.HELD)
+        and opens <= now <= closes
+    )
 
 
 def ensure_open(sched: ScheduledSession, programme, now: datetime) -> None:

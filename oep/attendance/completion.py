@@ -75,7 +75,10 @@ class Progress:
 
     @property
     def meets_hours(self) -> bool:
-        return bool(self.totals.planned_minutes) and self.share_of_planned * 100 >= self.programme.completion_min_attendance_percent - 1e-9
+        return (
+            bool(self.totals.planned_minutes)
+            and self.share_of_planned * 100 >= self.programme.completion_min_attendance_percent - 1e-9
+        )
 
     @property
     def complete(self) -> bool:
@@ -144,14 +147,18 @@ def progress_for_participants(session: Session, site: Site, participant_ids) -> 
         .group_by(Attendance.participant_id)
     ).all()
     mandatory = session.scalars(
-        sa.select(Module.id).where(Module.programme_id == programme.id, Module.mandatory.is_(True)).order_by(Module.position)
+        sa.select(Module.id)
+        .where(Module.programme_id == programme.id, Module.mandatory.is_(True))
+        .order_by(Module.position)
     ).all()
     done_rows = session.execute(
         sa.select(Attendance.participant_id, ScheduledSession.module_id)
         .join(ScheduledSession, ScheduledSession.id == Attendance.session_id)
         .join(Module, Module.id == ScheduledSession.module_id)
         .where(
-            counted, Module.mandatory.is_(True), Attendance.status.in_(ATTENDED),
+            counted,
+            Module.mandatory.is_(True),
+            Attendance.status.in_(ATTENDED),
             *([Attendance.participant_id.in_(participant_ids)] if listed else []),
         )
         .distinct()
@@ -164,7 +171,12 @@ def progress_for_participants(session: Session, site: Site, participant_ids) -> 
             continue
         p.attended_minutes = float(minutes or 0)
         p.marked_sessions, p.present, p.late, p.left_early, p.excused, p.absent = (
-            marked, present or 0, late or 0, left_early or 0, excused or 0, absent or 0,
+            marked,
+            present or 0,
+            late or 0,
+            left_early or 0,
+            excused or 0,
+            absent or 0,
         )
     for pid, module_id in done_rows:
         if pid in result:

@@ -25,16 +25,38 @@ def participant_table(lines, title=None) -> Table:
     return Table(
         "participants",
         title or _("Participants"),
-        [_("Participant"), _("Organisation"), _("Hours attended"), _("Hours planned"), _("Attendance rate (%)"),
-         _("Share of planned hours (%)"), _("Present"), _("Late"), _("Left early"), _("Excused"), _("Absent"),
-         _("Mandatory modules missing"), _("Complete"), _("Warnings")],
+        [
+            _("Participant"),
+            _("Organisation"),
+            _("Hours attended"),
+            _("Hours planned"),
+            _("Attendance rate (%)"),
+            _("Share of planned hours (%)"),
+            _("Present"),
+            _("Late"),
+            _("Left early"),
+            _("Excused"),
+            _("Absent"),
+            _("Mandatory modules missing"),
+            _("Complete"),
+            _("Warnings"),
+        ],
         [
             [
-                line.participant.name, line.participant.organisation.name, line.progress.attended_hours,
-                line.progress.planned_hours, _percent(line.progress.attendance_rate),
-                _percent(line.progress.share_of_planned), line.progress.present, line.progress.late,
-                line.progress.left_early, line.progress.excused, line.progress.absent,
-                len(line.progress.missing_mandatory), line.progress.complete, len(line.warnings),
+                line.participant.name,
+                line.participant.organisation.name,
+                line.progress.attended_hours,
+                line.progress.planned_hours,
+                _percent(line.progress.attendance_rate),
+                _percent(line.progress.share_of_planned),
+                line.progress.present,
+                line.progress.late,
+                line.progress.left_early,
+                line.progress.excused,
+                line.progress.absent,
+                len(line.progress.missing_mandatory),
+                line.progress.complete,
+                len(line.warnings),
             ]
             for line in lines
         ],
@@ -50,12 +72,26 @@ def site_tables(site, report) -> list[Table]:
         Table(
             "sessions",
             _("Sessions"),
-            [_("Start"), _("Session"), _("Module"), _("Hours"), _("Marked"), _("Present"), _("Late"), _("Left early"),
-             _("Excused"), _("Absent"), _("Attendance rate (%)")],
+            [
+                _("Start"),
+                _("Session"),
+                _("Module"),
+                _("Hours"),
+                _("Marked"),
+                _("Present"),
+                _("Late"),
+                _("Left early"),
+                _("Excused"),
+                _("Absent"),
+                _("Attendance rate (%)"),
+            ],
             [
                 [
-                    _local(line.sched.starts_at, tz), line.sched.title, line.sched.module.title if line.sched.module else "",
-                    line.sched.hours, line.marked,
+                    _local(line.sched.starts_at, tz),
+                    line.sched.title,
+                    line.sched.module.title if line.sched.module else "",
+                    line.sched.hours,
+                    line.marked,
                     *[line.counts.get(s, 0) for s in AttendanceStatus],
                     _percent(line.rate),
                 ]
@@ -65,9 +101,25 @@ def site_tables(site, report) -> list[Table]:
         Table(
             "modules",
             _("Modules"),
-            [_("Module"), _("Mandatory"), _("Sessions held"), _("Hours held"), _("Marks"), _("Attended"), _("Attendance rate (%)")],
             [
-                [m.module.title, m.module.mandatory, m.sessions_held, m.hours_held, m.marks, m.attended, _percent(m.rate)]
+                _("Module"),
+                _("Mandatory"),
+                _("Sessions held"),
+                _("Hours held"),
+                _("Marks"),
+                _("Attended"),
+                _("Attendance rate (%)"),
+            ],
+            [
+                [
+                    m.module.title,
+                    m.module.mandatory,
+                    m.sessions_held,
+                    m.hours_held,
+                    m.marks,
+                    m.attended,
+                    _percent(m.rate),
+                ]
                 for m in report.modules
             ],
         ),
@@ -75,7 +127,10 @@ def site_tables(site, report) -> list[Table]:
             "organisations",
             _("Organisations"),
             [_("Organisation"), _("Type"), _("Participants"), _("Complete"), _("Average attendance rate (%)")],
-            [[o.organisation.name, str(o.organisation.type.label), o.participants, o.complete, _percent(o.rate)] for o in report.organisations],
+            [
+                [o.organisation.name, str(o.organisation.type.label), o.participants, o.complete, _percent(o.rate)]
+                for o in report.organisations
+            ],
         ),
         absentees,
     ]
@@ -92,7 +147,8 @@ def session_tables(sched) -> list[Table]:
             [_("Participant"), _("Organisation"), _("Status"), _("Remark"), _("Marked at"), _("Notice of absence")],
             [
                 [
-                    row.participant.name, row.participant.organisation.name,
+                    row.participant.name,
+                    row.participant.organisation.name,
                     str(row.attendance.status.label) if row.attendance else "",
                     row.attendance.remark if row.attendance else "",
                     _local(row.attendance.marked_at, tz) if row.attendance else None,
@@ -111,5 +167,3 @@ def organisation_tables(report) -> list[Table]:
         table.key = safe_filename(f"participants-{site.city}").lower()
         tables.append(table)
     return tables or [participant_table([])]
-
-

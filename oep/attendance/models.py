@@ -85,7 +85,9 @@ class Attendance(db.Model):
     participant: Mapped[Participant] = relationship()
     marked_by: Mapped[User | None] = relationship()
     changes: Mapped[list[AttendanceChange]] = relationship(
-        back_populates="attendance", order_by="AttendanceChange.changed_at", cascade="all, delete-orphan",
+        back_populates="attendance",
+        order_by="AttendanceChange.changed_at",
+        cascade="all, delete-orphan",
         passive_deletes=True,
     )
 

@@ -47,7 +47,9 @@ def expected_count(sched: ScheduledSession) -> int:
         return db.session.scalar(
             sa.select(sa.func.count()).where(Booking.session_id == sched.id, Booking.status == BookingStatus.CONFIRMED)
         )
-    return db.session.scalar(sa.select(sa.func.count()).select_from(completion.roster_ids_of_site(sched.site).subquery()))
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(completion.roster_ids_of_site(sched.site).subquery())
+    )
 
 
 def qr_svg(data: str) -> Markup:
@@ -195,7 +197,11 @@ def site_report(site: Site) -> SiteReport:
     progress = completion.progress_for_participants(db.session, site, roster_ids)
     warnings = open_warnings(roster_ids)
     lines = [
-        ParticipantLine(p, progress.get(p.id) or completion.Progress(p.id, site.programme, completion.site_totals(db.session, site)), warnings.get(p.id, []))
+        ParticipantLine(
+            p,
+            progress.get(p.id) or completion.Progress(p.id, site.programme, completion.site_totals(db.session, site)),
+            warnings.get(p.id, []),
+        )
         for p in participants
     ]
     sessions = db.session.scalars(
@@ -239,8 +245,12 @@ def site_report(site: Site) -> SiteReport:
             )
         )
     return SiteReport(
-        site=site, totals=completion.site_totals(db.session, site), participants=lines, sessions=session_lines,
-        modules=module_lines, organisations=org_lines,
+        site=site,
+        totals=completion.site_totals(db.session, site),
+        participants=lines,
+        sessions=session_lines,
+        modules=module_lines,
+        organisations=org_lines,
     )
 
 
@@ -273,19 +283,28 @@ class ParticipantRecord:
 
 
 def participant_record(person: Participant, user: User) -> ParticipantRecord:
-    marks = db.session.scalars(
-        sa.select(Attendance)
-        .join(ScheduledSession, ScheduledSession.id == Attendance.session_id)
-        .where(Attendance.participant_id == person.id, ScheduledSession.id.in_(visible_sessions_stmt(user).with_only_columns(ScheduledSession.id)))
-        .options(
-            joinedload(Attendance.session).joinedload(ScheduledSession.site),
-            joinedload(Attendance.session).joinedload(ScheduledSession.module),
-            sa.orm.selectinload(Attendance.changes),
+    marks = (
+        db.session.scalars(
+            sa.select(Attendance)
+            .join(ScheduledSession, ScheduledSession.id == Attendance.session_id)
+            .where(
+                Attendance.participant_id == person.id,
+                ScheduledSession.id.in_(visible_sessions_stmt(user).with_only_columns(ScheduledSession.id)),
+            )
+            .options(
+                joinedload(Attendance.session).joinedload(ScheduledSession.site),
+                joinedload(Attendance.session).joinedload(ScheduledSession.module),
+                sa.orm.selectinload(Attendance.changes),
+            )
+            .order_by(ScheduledSession.starts_at)
         )
-        .order_by(ScheduledSession.starts_at)
-    ).unique().all()
+        .unique()
+        .all()
+    )
     sites = accepted_sites(person.organisation_id)
-    progress = [(site, completion.progress_for_participants(db.session, site, [person.id])[person.id]) for site in sites]
+    progress = [
+        (site, completion.progress_for_participants(db.session, site, [person.id])[person.id]) for site in sites
+    ]
     return ParticipantRecord(marks, progress, open_warnings([person.id]).get(person.id, []))
 
 
@@ -301,5 +320,3 @@ def warnings_for(user: User, limit: int = 20) -> list[WarningNotice]:
         .order_by(WarningNotice.created_at.desc())
         .limit(limit)
     ).all()
-
-

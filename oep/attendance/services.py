@@ -73,15 +73,26 @@ def _set_mark(
     now = utcnow()
     if existing is None:
         mark = Attendance(
-            session_id=sched.id, participant_id=participant_id, status=status, remark=remark, source=source,
-            marked_by_id=by.id if by else None, marked_at=now,
+            session_id=sched.id,
+            participant_id=participant_id,
+            status=status,
+            remark=remark,
+            source=source,
+            marked_by_id=by.id if by else None,
+            marked_at=now,
         )
         session.add(mark)
         session.flush()
         session.add(
             AttendanceChange(
-                attendance_id=mark.id, old_status=None, new_status=status, old_remark="", new_remark=remark,
-                source=source, changed_by_id=by.id if by else None, changed_at=now,
+                attendance_id=mark.id,
+                old_status=None,
+                new_status=status,
+                old_remark="",
+                new_remark=remark,
+                source=source,
+                changed_by_id=by.id if by else None,
+                changed_at=now,
             )
         )
         return mark, True
@@ -89,8 +100,14 @@ def _set_mark(
         return existing, False
     session.add(
         AttendanceChange(
-            attendance_id=existing.id, old_status=existing.status, new_status=status, old_remark=existing.remark,
-            new_remark=remark, source=source, changed_by_id=by.id if by else None, changed_at=now,
+            attendance_id=existing.id,
+            old_status=existing.status,
+            new_status=status,
+            old_remark=existing.remark,
+            new_remark=remark,
+            source=source,
+            changed_by_id=by.id if by else None,
+            changed_at=now,
         )
     )
     existing.status, existing.remark, existing.source = status, remark, source
@@ -99,7 +116,12 @@ def _set_mark(
 
 
 def save_marks(
-    session: Session, sched: ScheduledSession, marks: list[Mark], by: User, *, mark_unmarked_present: bool = False,
+    session: Session,
+    sched: ScheduledSession,
+    marks: list[Mark],
+    by: User,
+    *,
+    mark_unmarked_present: bool = False,
     allowed_participant_ids: set[int] | None = None,
 ) -> SaveResult:
     """Save a whole room's marks at once: every change recorded with who and when.
@@ -113,8 +135,7 @@ def save_marks(
         if stray:
             raise InvalidInput(_("Some people on the list are not on this session's roster. Reload the page."))
     existing = {
-        a.participant_id: a
-        for a in session.scalars(sa.select(Attendance).where(Attendance.session_id == sched.id))
+        a.participant_id: a for a in session.scalars(sa.select(Attendance).where(Attendance.session_id == sched.id))
     }
     result = SaveResult()
     for mark in marks:
@@ -146,7 +167,11 @@ def save_marks(
 
 
 def add_walk_in(
-    session: Session, sched: ScheduledSession, organisation: Organisation, name: str, by: User,
+    session: Session,
+    sched: ScheduledSession,
+    organisation: Organisation,
+    name: str,
+    by: User,
     status: AttendanceStatus = AttendanceStatus.PRESENT,
 ) -> Participant:
     """Someone who came without being on the list: added to an organisation accepted at the
@@ -168,7 +193,11 @@ def add_walk_in(
     if sched.kind.takes_bookings:
         from oep.scheduling.models import Booking, BookingStatus
 
-        session.add(Booking(session_id=sched.id, participant_id=participant.id, status=BookingStatus.CONFIRMED, booked_by_id=by.id))
+        session.add(
+            Booking(
+                session_id=sched.id, participant_id=participant.id, status=BookingStatus.CONFIRMED, booked_by_id=by.id
+            )
+        )
     _set_mark(session, sched, None, participant.id, status, "", MarkSource.TRAINER, by)
     session.flush()
     return participant
@@ -206,8 +235,16 @@ def self_check_in(
     if existing is not None and existing.status.attended:
         return CheckInResult(participant, existing.status, True, existing.marked_at)
     status = checkin.status_at(sched, programme, now)
-    mark, _changed = _set_mark(session, sched, existing, participant.id, status, existing.remark if existing else "",
-                               MarkSource.SELF_CHECKIN, None)
+    mark, _changed = _set_mark(
+        session,
+        sched,
+        existing,
+        participant.id,
+        status,
+        existing.remark if existing else "",
+        MarkSource.SELF_CHECKIN,
+        None,
+    )
     session.flush()
     return CheckInResult(participant, mark.status, False, mark.marked_at)
 
@@ -275,7 +312,15 @@ def _mail_warning(session: Session, sched: ScheduledSession, warning: WarningNot
     programme = sched.site.programme
     for user in recipients:
         send_template(
-            session, user.email, "attendance_warning", locale=user.locale,
-            user=user, warning=warning, participant=participant, programme=programme,
-            link=accounts.external_url("attendance.participant", org_id=participant.organisation_id, participant_id=participant.id),
+            session,
+            user.email,
+            "attendance_warning",
+            locale=user.locale,
+            user=user,
+            warning=warning,
+            participant=participant,
+            programme=programme,
+            link=accounts.external_url(
+                "attendance.participant", org_id=participant.organisation_id, participant_id=participant.id
+            ),
         )

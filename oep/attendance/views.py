@@ -75,7 +75,10 @@ def take(session_id):
                         raise DomainError(_("Confirm that the person agrees to be recorded."), field="walk_in_consent")
                     services.add_walk_in(db.session, sched, organisation, walk_in_name, current_user)
                 result = services.save_marks(
-                    db.session, sched, marks, current_user,
+                    db.session,
+                    sched,
+                    marks,
+                    current_user,
                     mark_unmarked_present=request.form.get("action") == "mark_all_present",
                     allowed_participant_ids={r.participant.id for r in rows},
                 )
@@ -84,7 +87,11 @@ def take(session_id):
                 walk_in_error = err.message
             else:
                 flash(
-                    _("Attendance saved: %(new)d new, %(changed)d changed.", new=result.created + bool(walk_in_name), changed=result.changed),
+                    _(
+                        "Attendance saved: %(new)d new, %(changed)d changed.",
+                        new=result.created + bool(walk_in_name),
+                        changed=result.changed,
+                    ),
                     "success",
                 )
                 return redirect(url_for("attendance.take", session_id=sched.id))
@@ -168,7 +175,9 @@ def enter_code():
                 return redirect(url_for("attendance.self_checkin", uid=sched.uid, code=code))
             throttle.record(key)
             error = _("No session is open for check-in with this code. Check the digits, or scan the code again.")
-    return render_template("attendance/enter_code.html", code=code, error=error, form=FlaskForm()), (422 if error else 200)
+    return render_template("attendance/enter_code.html", code=code, error=error, form=FlaskForm()), (
+        422 if error else 200
+    )
 
 
 @bp.route("/checkin/<uid>", methods=["GET", "POST"])
@@ -202,8 +211,14 @@ def self_checkin(uid):
             error = err.message
     return (
         render_template(
-            "attendance/self_checkin.html", sched=sched, code=code, error=error, result=result, people=people,
-            form=form, tz=sched.site.timezone,
+            "attendance/self_checkin.html",
+            sched=sched,
+            code=code,
+            error=error,
+            result=result,
+            people=people,
+            form=form,
+            tz=sched.site.timezone,
         ),
         422 if error else 200,
     )
@@ -254,7 +269,9 @@ def session_export(session_id, fmt):
 def organisation_overview(org_id):
     organisation = org_queries.get_organisation_or_404(current_user, org_id)
     return render_template(
-        "attendance/organisation_overview.html", organisation=organisation, report=queries.organisation_report(organisation, current_user)
+        "attendance/organisation_overview.html",
+        organisation=organisation,
+        report=queries.organisation_report(organisation, current_user),
     )
 
 
@@ -270,7 +287,9 @@ def organisation_export(org_id, fmt):
 @roles_required(*EVERYONE)
 def participant(org_id, participant_id):
     person = org_queries.get_participant_or_404(current_user, org_id, participant_id)
-    return render_template("attendance/participant.html", person=person, record=queries.participant_record(person, current_user))
+    return render_template(
+        "attendance/participant.html", person=person, record=queries.participant_record(person, current_user)
+    )
 
 
 def _export(tables, fmt: str, name: str) -> Response:

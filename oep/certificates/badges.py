@@ -51,7 +51,8 @@ def credential(certificate: Certificate) -> dict:
                 "name": achievement_name,
                 "description": (
                     f"{'Completed' if kind == 'completion' else 'Took part in'} the Organisational Empowerment "
-                    f"Programme “{certificate.programme_name}” in {certificate.city}, attending {certificate.hours} hours."
+                    f"Programme “{certificate.programme_name}” in "
+                    f"{certificate.city}, attending {certificate.hours} hours."
                 ),
                 "criteria": {
                     "narrative": "Attendance recorded session by session; completion requires the programme's share "
@@ -63,5 +64,9 @@ def credential(certificate: Certificate) -> dict:
         "evidence": [{"type": ["Evidence"], "id": verify, "name": certificate.code}],
     }
     if certificate.status is CertificateStatus.REVOKED:
-        document["credentialStatus"] = {"type": "OEPStatus", "status": "revoked", "revokedAt": certificate.revoked_at.isoformat()}
+        document["credentialStatus"] = {
+            "type": "OEPStatus",
+            "status": "revoked",
+            "revokedAt": certificate.revoked_at.isoformat(),
+        }
     return document

@@ -31,7 +31,11 @@ class IssueOneForm(FlaskForm):
 
 
 class RevokeForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(message=_l("Say why the certificate is revoked.")), Length(max=1000)], filters=[strip])
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[DataRequired(message=_l("Say why the certificate is revoked.")), Length(max=1000)],
+        filters=[strip],
+    )
 
 
 class VerifyForm(FlaskForm):

@@ -11,7 +11,9 @@ from oep.programmes.models import Site
 
 
 @handler("certificates.issue")
-def issue_certificates(progress, site_ids: list[int], by_id: int | None, language: str | None = None, mail: bool = False) -> dict:
+def issue_certificates(
+    progress, site_ids: list[int], by_id: int | None, language: str | None = None, mail: bool = False
+) -> dict:
     from oep.accounts.models import User
 
     by = db.session.get(User, by_id) if by_id else None
@@ -23,8 +25,15 @@ def issue_certificates(progress, site_ids: list[int], by_id: int | None, languag
     issued, failures = 0, []
     for site in sites:
         result = services.issue(
-            db.session, site, todo[site.id], by, language=language, mail=mail, progress=progress,
-            processes=current_app.config["RENDER_PROCESSES"], commit_each_chunk=True,
+            db.session,
+            site,
+            todo[site.id],
+            by,
+            language=language,
+            mail=mail,
+            progress=progress,
+            processes=current_app.config["RENDER_PROCESSES"],
+            commit_each_chunk=True,
         )
         db.session.commit()
         issued += len(result.issued)

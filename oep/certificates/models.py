@@ -49,7 +49,11 @@ class CertificateKind(enum.StrEnum):
 
     @property
     def label(self):
-        return _l("Certificate of completion") if self is CertificateKind.COMPLETION else _l("Certificate of participation")
+        return (
+            _l("Certificate of completion")
+            if self is CertificateKind.COMPLETION
+            else _l("Certificate of participation")
+        )
 
 
 class CertificateStatus(enum.StrEnum):
@@ -84,7 +88,9 @@ class Certificate(db.Model):
     participant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participants.id", ondelete="SET NULL"))
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
     kind: Mapped[CertificateKind] = mapped_column(enum_type(CertificateKind, "certificate_kind"))
     language: Mapped[str] = mapped_column(sa.String(8))
     version: Mapped[int] = mapped_column(default=1)

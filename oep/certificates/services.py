@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from markupsafe import Markup
 import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy.orm import Session, joinedload
 
 from oep.accounts import services as accounts
@@ -70,13 +70,18 @@ def decide(participant: Participant, progress: completion.Progress, module_title
         reasons.append(
             _(
                 "%(hours).1f of %(planned).1f hours (%(share)d %%); completion needs %(needed)d %%.",
-                hours=progress.attended_hours, planned=progress.planned_hours,
-                share=round(progress.share_of_planned * 100), needed=programme.completion_min_attendance_percent,
+                hours=progress.attended_hours,
+                planned=progress.planned_hours,
+                share=round(progress.share_of_planned * 100),
+                needed=programme.completion_min_attendance_percent,
             )
         )
     if programme.completion_requires_mandatory_modules and progress.missing_mandatory:
         reasons.append(
-            _("Mandatory module(s) not attended: %(modules)s.", modules=", ".join(module_titles[m] for m in progress.missing_mandatory))
+            _(
+                "Mandatory module(s) not attended: %(modules)s.",
+                modules=", ".join(module_titles[m] for m in progress.missing_mandatory),
+            )
         )
     if progress.complete:
         return Decision(participant, progress, CertificateKind.COMPLETION, [])
@@ -94,12 +99,11 @@ def decisions_for_site(session: Session, site: Site, participant_ids: list[int] 
     people = session.scalars(stmt.order_by(Participant.name, Participant.id)).all()
     ids = [p.id for p in people]
     progress = completion.progress_for_participants(session, site, ids if participant_ids is not None else roster)
-    titles = dict(session.execute(sa.select(Module.id, Module.title).where(Module.programme_id == site.programme_id)).all())
+    titles = dict(
+        session.execute(sa.select(Module.id, Module.title).where(Module.programme_id == site.programme_id)).all()
+    )
     totals = completion.site_totals(session, site)
-    return [
-        decide(p, progress.get(p.id) or completion.Progress(p.id, site.programme, totals), titles)
-        for p in people
-    ]
+    return [decide(p, progress.get(p.id) or completion.Progress(p.id, site.programme, totals), titles) for p in people]
 
 
 def attended_modules(session: Session, site: Site, participant_ids: list[int]) -> dict[int, list[str]]:
@@ -203,7 +207,9 @@ def _process_context():
     return context
 
 
-def render_all(chunks: Iterable[tuple[str, int]], processes: int, expected: int = 0) -> Iterator[list[bytes] | Exception]:
+def render_all(
+    chunks: Iterable[tuple[str, int]], processes: int, expected: int = 0
+) -> Iterator[list[bytes] | Exception]:
     """PDFs for each (html, count) chunk, in order; a chunk that fails yields its exception.
 
     With several processes, each chunk is handed to them as soon as its HTML is ready, so
@@ -239,7 +245,9 @@ def stored_file(certificate: Certificate) -> Path:
     return storage_dir() / certificate.file_name
 
 
-def _store(session: Session, data: dict, decision: Decision, site: Site, pdf_bytes: bytes, by: User | None) -> Certificate:
+def _store(
+    session: Session, data: dict, decision: Decision, site: Site, pdf_bytes: bytes, by: User | None
+) -> Certificate:
     programme_dir = storage_dir() / str(site.programme_id)
     programme_dir.mkdir(parents=True, exist_ok=True)
     file_name = f"{site.programme_id}/{data['code']}.pdf"
@@ -285,10 +293,18 @@ def _mail(session: Session, certificate: Certificate, participant: Participant, 
         return
     with force_locale(certificate.language):
         subject = _("Your certificate: %(programme)s", programme=certificate.programme_name)
-        body = render_template("mail/certificate.txt", certificate=certificate,
-                               link=accounts.external_url("certificates.verify_code", code=certificate.code))
-    send_mail(session, participant.email, subject, body,
-              attachments=[Attachment(certificate.download_name, pdf_bytes, "application/pdf")])
+        body = render_template(
+            "mail/certificate.txt",
+            certificate=certificate,
+            link=accounts.external_url("certificates.verify_code", code=certificate.code),
+        )
+    send_mail(
+        session,
+        participant.email,
+        subject,
+        body,
+        attachments=[Attachment(certificate.download_name, pdf_bytes, "application/pdf")],
+    )
 
 
 # --- issuing ------------------------------------------------------------------------------------------
@@ -316,14 +332,23 @@ def pending(session: Session, site: Site, decisions: list[Decision], language: s
         )
     }
     return [
-        d for d in eligible
+        d
+        for d in eligible
         if d.participant.id not in current or current[d.participant.id].kind is not d.kind or language is not None
     ]
 
 
 def issue(
-    session: Session, site: Site, decisions: list[Decision], by: User | None, *, language: str | None = None,
-    mail: bool = False, progress=None, processes: int = 1, commit_each_chunk: bool = False,
+    session: Session,
+    site: Site,
+    decisions: list[Decision],
+    by: User | None,
+    *,
+    language: str | None = None,
+    mail: bool = False,
+    progress=None,
+    processes: int = 1,
+    commit_each_chunk: bool = False,
 ) -> IssueResult:
     """Issue the certificates these decisions call for (see ``pending``); ``progress`` hears
     of each chunk done."""
@@ -334,17 +359,19 @@ def issue(
     prepared = []
     for decision in todo:
         lang = certificate_language(decision.participant, language)
-        prepared.append((decision, plain_data(decision, site, modules[decision.participant.id], lang, new_code(), issued_at)))
+        prepared.append(
+            (decision, plain_data(decision, site, modules[decision.participant.id], lang, new_code(), issued_at))
+        )
     chunks = list(_chunks(prepared, chunk_size(len(prepared), processes)))
     documents = ((html_for([d for _, d in chunk]), len(chunk)) for chunk in chunks)
     issued, failures = [], []
-    for chunk, rendered in zip(chunks, render_all(documents, processes, expected=len(chunks))):
+    for chunk, rendered in zip(chunks, render_all(documents, processes, expected=len(chunks)), strict=True):
         chunk_failures = []
         if isinstance(rendered, Exception):
             log.error("A chunk of %d certificates failed: %s", len(chunk), rendered)
             chunk_failures = [{"item": d.participant.name, "reason": str(rendered)[:300]} for d, _ in chunk]
         else:
-            for (decision, data), pdf_bytes in zip(chunk, rendered):
+            for (decision, data), pdf_bytes in zip(chunk, rendered, strict=True):
                 certificate = _store(session, data, decision, site, pdf_bytes, by)
                 issued.append(certificate)
                 if mail:
@@ -357,12 +384,16 @@ def issue(
     return IssueResult(issued, failures, skipped)
 
 
-def issue_one(session: Session, site: Site, participant: Participant, by: User, language: str | None = None) -> Certificate:
+def issue_one(
+    session: Session, site: Site, participant: Participant, by: User, language: str | None = None
+) -> Certificate:
     [decision] = decisions_for_site(session, site, [participant.id]) or [None]
     if decision is None:
         raise Conflict(_("%(name)s is not on this site's roster.", name=participant.name))
     if decision.kind is None:
-        raise Conflict(_("%(name)s has no attendance recorded yet: no certificate can be issued.", name=participant.name))
+        raise Conflict(
+            _("%(name)s has no attendance recorded yet: no certificate can be issued.", name=participant.name)
+        )
     if language is not None and language not in INTERFACE_LANGUAGES:
         raise InvalidInput(_("Choose one of the certificate languages."), field="language")
     result = issue(session, site, [decision], by, language=language or certificate_language(participant, None))

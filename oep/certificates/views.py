@@ -7,7 +7,19 @@ import io
 import zipfile
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -69,7 +81,12 @@ def issue_all(site_id):
     job = jobs.submit(
         db.session,
         "certificates.issue",
-        {"site_ids": [site_.id], "by_id": current_user.id, "language": form.language.data or None, "mail": form.mail.data},
+        {
+            "site_ids": [site_.id],
+            "by_id": current_user.id,
+            "language": form.language.data or None,
+            "mail": form.mail.data,
+        },
         _("Certificates for %(city)s", city=site_.city),
         current_user,
     )
@@ -87,8 +104,12 @@ def issue_programme(programme_id):
     job = jobs.submit(
         db.session,
         "certificates.issue",
-        {"site_ids": [s.id for s in programme.sites], "by_id": current_user.id, "language": form.language.data or None,
-         "mail": form.mail.data},
+        {
+            "site_ids": [s.id for s in programme.sites],
+            "by_id": current_user.id,
+            "language": form.language.data or None,
+            "mail": form.mail.data,
+        },
         _("Certificates for %(programme)s", programme=programme.name),
         current_user,
     )
@@ -262,4 +283,6 @@ def verify_code(code):
     throttle.record(key)
     certificate = queries.by_code(normalise_code(code))
     status = 200 if certificate is not None else 404
-    return render_template("certificates/verified.html", certificate=certificate, limited=False, code=normalise_code(code) or code[:40]), status
+    return render_template(
+        "certificates/verified.html", certificate=certificate, limited=False, code=normalise_code(code) or code[:40]
+    ), status

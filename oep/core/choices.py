@@ -21,7 +21,11 @@ def timezone_choices() -> list[tuple[str, str]]:
 
 def country_choices() -> list[tuple[str, str]]:
     territories = Locale.parse(str(get_locale())).territories
-    codes = [(code, name) for code, name in territories.items() if len(code) == 2 and code.isalpha() and code not in ("ZZ", "XA", "XB", "EU", "EZ", "UN", "QO")]
+    codes = [
+        (code, name)
+        for code, name in territories.items()
+        if len(code) == 2 and code.isalpha() and code not in ("ZZ", "XA", "XB", "EU", "EZ", "UN", "QO")
+    ]
     return sorted(codes, key=lambda pair: pair[1].casefold())
 
 

@@ -34,7 +34,9 @@ class Assets:
 
     @classmethod
     def of(cls, app) -> Assets:
-        return cls(static_dir=str(Path(app.static_folder).resolve()), upload_dir=str(Path(app.config["UPLOAD_DIR"]).resolve()))
+        return cls(
+            static_dir=str(Path(app.static_folder).resolve()), upload_dir=str(Path(app.config["UPLOAD_DIR"]).resolve())
+        )
 
 
 class RefusedURL(ValueError):

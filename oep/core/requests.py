@@ -34,6 +34,7 @@ def refuse_control_characters():
 
 def init_app(app):
     app.before_request(refuse_control_characters)
+
     @app.after_request
     def commit_or_roll_back(response):
         """Commit what the request changed, once, if it succeeded; otherwise roll it back.

@@ -15,7 +15,6 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-
 #: How a column's values are typed: written as such in XLSX, formatted as such on pages.
 KINDS = ("text", "int", "number", "percent", "date", "datetime")
 
@@ -63,7 +62,13 @@ def to_csv(table: Table) -> str:
 
 
 PLAIN = (str, int, float, Decimal, bool, date)  # what a cell takes as it is (a datetime is a date)
-NUMBER_FORMATS = {"percent": "0.0%", "number": "#,##0.0", "int": "#,##0", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm"}
+NUMBER_FORMATS = {
+    "percent": "0.0%",
+    "number": "#,##0.0",
+    "int": "#,##0",
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+}
 
 
 def to_csv_zip(tables: list[Table]) -> bytes:

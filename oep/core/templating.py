@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-
 DATE_STYLES = ("short", "medium", "long", "full")
 
 

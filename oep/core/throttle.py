@@ -22,9 +22,7 @@ RETENTION = timedelta(days=1)
 
 def attempts(session: Session, key: str, window_seconds: int) -> int:
     since = utcnow() - timedelta(seconds=window_seconds)
-    return session.scalar(
-        sa.select(sa.func.count()).where(ThrottleEvent.key == key, ThrottleEvent.created_at > since)
-    )
+    return session.scalar(sa.select(sa.func.count()).where(ThrottleEvent.key == key, ThrottleEvent.created_at > since))
 
 
 def retry_after(session: Session, key: str, limit: int, window_seconds: int) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 
@@ -13,7 +13,7 @@ def to_utc(day: date, at: time, tz: str) -> datetime:
     and a time that exists twice (autumn) means its first occurrence, as calendar programs do
     (both follow from ``fold=0``).
     """
-    return datetime.combine(day, at).replace(tzinfo=ZoneInfo(tz), fold=0).astimezone(timezone.utc)
+    return datetime.combine(day, at).replace(tzinfo=ZoneInfo(tz), fold=0).astimezone(UTC)
 
 
 def to_local(value: datetime, tz: str) -> datetime:
@@ -21,4 +21,4 @@ def to_local(value: datetime, tz: str) -> datetime:
 
 
 def local_today(tz: str, now: datetime | None = None) -> date:
-    return to_local(now or datetime.now(timezone.utc), tz).date()
+    return to_local(now or datetime.now(UTC), tz).date()

@@ -42,7 +42,9 @@ def store_image(file_storage, field: str) -> str:
             probe.load()
             image = probe.copy()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise InvalidInput(_("This file is not a picture OEP can read. Please upload a PNG or JPEG."), field=field) from None
+        raise InvalidInput(
+            _("This file is not a picture OEP can read. Please upload a PNG or JPEG."), field=field
+        ) from None
     name = f"{secrets.token_hex(16)}.{ALLOWED_FORMATS[fmt]}"
     out = io.BytesIO()
     if fmt == "JPEG":

@@ -45,9 +45,9 @@ def _assessment_due(organisation) -> bool:
     """Whether the organisation has a self-assessment to give: the start once it is
     accepted, the end once that opens."""
     from oep.core.db import utcnow
+    from oep.extensions import db
     from oep.feedback import queries as feedback_queries
     from oep.feedback.services import needs_of
-    from oep.extensions import db
 
     if not needs_of(db.session, organisation):
         return False

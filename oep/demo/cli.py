@@ -23,7 +23,7 @@ def demo(reset, if_empty):
     """Fill an empty database with a realistic demo programme."""
     if current_app.config["ENV"] == "production":
         raise click.ClickException("The demo programme is not loaded in production.")
-    from oep.demo.load import COORDINATOR, CONTACT, TRAINER
+    from oep.demo.load import CONTACT, COORDINATOR, TRAINER
 
     known_logins = [("coordinator", *COORDINATOR), ("trainer (Palermo)", *TRAINER), ("organisation contact", *CONTACT)]
     if not database_is_empty(db.session):

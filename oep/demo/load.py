@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from oep.accounts import services as accounts
 from oep.accounts.models import Role, User
 from oep.attendance import completion
-from oep.attendance import services as attendance
 from oep.attendance import models as attendance_model
+from oep.attendance import services as attendance
 from oep.attendance.models import AttendanceStatus
 from oep.core.db import Base, utcnow
 from oep.demo import data
@@ -26,10 +26,10 @@ from oep.organisations.models import (
     OrganisationType,
     Participant,
 )
-from oep.programmes import services as programmes
-from oep.programmes.models import CommitteeCategory
 from oep.pairings import services as pairings
 from oep.pairings.models import Pairing, PairingStatus, ProjectStatus
+from oep.programmes import services as programmes
+from oep.programmes.models import CommitteeCategory
 from oep.scheduling import services as scheduling
 from oep.scheduling.models import SessionKind, SessionStatus
 
@@ -65,7 +65,10 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         session, email=COORDINATOR[0], name="Sofia Marino", role=Role.COORDINATOR, password_hash=hashes[COORDINATOR[1]]
     )
     accounts.create_user(
-        session, email="coordinator.assistant@example.org", name="Jonas Berg", role=Role.COORDINATOR,
+        session,
+        email="coordinator.assistant@example.org",
+        name="Jonas Berg",
+        role=Role.COORDINATOR,
         password_hash=hashes[COORDINATOR[1]],
     )
 
@@ -86,9 +89,13 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
     )
     programme.emblem_file, programme.certificate_signature_file = _demo_pictures()
     for title, summary, hours, mandatory in data.MODULES:
-        programmes.add_module(session, programme, title=title, summary=summary, hours=Decimal(hours), mandatory=mandatory)
+        programmes.add_module(
+            session, programme, title=title, summary=summary, hours=Decimal(hours), mandatory=mandatory
+        )
 
-    competences = {name: organisations.add_competence(session, name, description) for name, description in data.COMPETENCES}
+    competences = {
+        name: organisations.add_competence(session, name, description) for name, description in data.COMPETENCES
+    }
 
     organisation_count = participant_count = 0
     contact_number = 0
@@ -96,7 +103,9 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         trainers = []
         for name, email in site_data["trainers"]:
             password_hash = hashes[TRAINER[1]]
-            trainers.append(accounts.create_user(session, email=email, name=name, role=Role.TRAINER, password_hash=password_hash))
+            trainers.append(
+                accounts.create_user(session, email=email, name=name, role=Role.TRAINER, password_hash=password_hash)
+            )
         site = programmes.create_site(
             session,
             programme,
@@ -108,7 +117,9 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
             trainers=trainers,
         )
         for name, org, category in site_data["committee"]:
-            programmes.add_committee_member(session, site, name=name, organisation=org, category=CommitteeCategory(category))
+            programmes.add_committee_member(
+                session, site, name=name, organisation=org, category=CommitteeCategory(category)
+            )
 
         for index, (name, org_type, sector, languages) in enumerate(site_data["organisations"]):
             contact_number += 1
@@ -124,7 +135,9 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
                 website=f"https://www.example.org/{contact_number}",
                 languages=languages,
                 description=f"{sector} in {site_data['city']}.",
-                contact_name=_person_name(rng, site_data["local_language"] if org_type != "migrant_association" else "world"),
+                contact_name=_person_name(
+                    rng, site_data["local_language"] if org_type != "migrant_association" else "world"
+                ),
                 email=email,
                 password_hash=hashes[CONTACT[1]],
                 password=None,
@@ -141,15 +154,24 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
                 people = rng.randint(4, 6)
             elif index == 9:
                 organisations.decide_enrolment(
-                    session, enrolment, EnrolmentStatus.WAITLISTED,
-                    "The course in this city is full; we will offer you the next free place.", coordinator,
+                    session,
+                    enrolment,
+                    EnrolmentStatus.WAITLISTED,
+                    "The course in this city is full; we will offer you the next free place.",
+                    coordinator,
                 )
                 people = 1
             else:
                 people = 2
             for _ in range(people):
-                origin = "world" if org_type == "migrant_association" or rng.random() < 0.25 else site_data["local_language"]
-                language = site_data["local_language"] if origin != "world" else rng.choice([site_data["local_language"], "en"])
+                origin = (
+                    "world" if org_type == "migrant_association" or rng.random() < 0.25 else site_data["local_language"]
+                )
+                language = (
+                    site_data["local_language"]
+                    if origin != "world"
+                    else rng.choice([site_data["local_language"], "en"])
+                )
                 organisations.add_participant(
                     session,
                     organisation,
@@ -201,15 +223,23 @@ def _schedule(session: Session, rng: random.Random, programme, coordinator, toda
             for _ in range(parts):
                 length = hours // parts
                 data = scheduling.SessionData(
-                    kind=SessionKind.COURSE, title="", day=day, start=time(17, 30),
+                    kind=SessionKind.COURSE,
+                    title="",
+                    day=day,
+                    start=time(17, 30),
                     end=(datetime.combine(day, time(17, 30)) + timedelta(hours=length)).time(),
-                    module_id=module.id, venue=site.partner_organisation, language=site.local_language,
-                    status=SessionStatus.CONFIRMED, trainer_ids=trainer_ids,
+                    module_id=module.id,
+                    venue=site.partner_organisation,
+                    language=site.local_language,
+                    status=SessionStatus.CONFIRMED,
+                    trainer_ids=trainer_ids,
                 )
                 course.append(scheduling.create_session(session, site, data, coordinator))
                 day += timedelta(days=(3 if len(course) % 2 else 4) if site.city in INTENSIVE else 7)
         people = session.scalars(
-            sa.select(Participant).where(Participant.id.in_(completion.roster_ids_of_site(site))).order_by(Participant.id)
+            sa.select(Participant)
+            .where(Participant.id.in_(completion.roster_ids_of_site(site)))
+            .order_by(Participant.id)
         ).all()
         strugglers = set(rng.sample([p.id for p in people], k=min(2, len(people))))
         trainer = site.trainers[0] if site.trainers else coordinator
@@ -243,23 +273,41 @@ def _schedule(session: Session, rng: random.Random, programme, coordinator, toda
             scheduling.give_notice(session, upcoming[0], people[0], "Work shift that evening", trainer)
         event_day = today + timedelta(days=10 + rng.randint(0, 6))
         event = scheduling.create_session(
-            session, site,
+            session,
+            site,
             scheduling.SessionData(
-                kind=SessionKind.EVENT, title=f"Open intercultural evening — {site.city}", day=event_day,
-                start=time(18, 0), end=time(21, 0), venue=site.partner_organisation, capacity=30,
-                language=site.local_language, is_public=True, status=SessionStatus.CONFIRMED,
+                kind=SessionKind.EVENT,
+                title=f"Open intercultural evening — {site.city}",
+                day=event_day,
+                start=time(18, 0),
+                end=time(21, 0),
+                venue=site.partner_organisation,
+                capacity=30,
+                language=site.local_language,
+                is_public=True,
+                status=SessionStatus.CONFIRMED,
                 description="Food, music and stories from the communities of the city. Everyone is welcome.",
-                speakers=[scheduling.SpeakerData("Local committee", "Welcome"), scheduling.SpeakerData("A pairing of the programme", "Our workshop", confirmed=False)],
+                speakers=[
+                    scheduling.SpeakerData("Local committee", "Welcome"),
+                    scheduling.SpeakerData("A pairing of the programme", "Our workshop", confirmed=False),
+                ],
             ),
             coordinator,
         )
         scheduling.book(session, event, people[:8], coordinator)
         scheduling.create_session(
-            session, site,
+            session,
+            site,
             scheduling.SessionData(
-                kind=SessionKind.MEETING, title=f"Intercultural City Committee — {site.city}", day=today + timedelta(days=20),
-                start=time(16, 0), end=time(18, 0), venue=site.partner_organisation, language=site.local_language,
-                status=SessionStatus.TENTATIVE, trainer_ids=trainer_ids,
+                kind=SessionKind.MEETING,
+                title=f"Intercultural City Committee — {site.city}",
+                day=today + timedelta(days=20),
+                start=time(16, 0),
+                end=time(18, 0),
+                venue=site.partner_organisation,
+                language=site.local_language,
+                status=SessionStatus.TENTATIVE,
+                trainer_ids=trainer_ids,
             ),
             coordinator,
         )
@@ -281,24 +329,40 @@ def _pair(session: Session, programme, coordinator, today: date) -> None:
         for index, pairing in enumerate(confirmed):
             names = " and ".join(o.name for o in pairing.organisations)
             pairings.add_meeting(
-                session, pairing, held_on=today - timedelta(days=20), attendees="Both contact persons",
+                session,
+                pairing,
+                held_on=today - timedelta(days=20),
+                attendees="Both contact persons",
                 notes=f"First meeting of {names}: we presented our organisations and what we want to learn.",
-                next_steps="Agree on the topic of our community workshop.", by=coordinator,
+                next_steps="Agree on the topic of our community workshop.",
+                by=coordinator,
             )
             if index % 2 == 0 or demo_org in [m.organisation_id for m in pairing.members]:
                 pairings.save_project(
-                    session, pairing, title="Community workshop: applying for a small grant",
-                    description="A hands-on afternoon in which members of both organisations prepare a real application together.",
-                    target_group="Volunteers of small associations", resources_needed="A room, two laptops, coffee",
-                    status=ProjectStatus.PLANNING, by=coordinator,
+                    session,
+                    pairing,
+                    title="Community workshop: applying for a small grant",
+                    description="A hands-on afternoon in which members of both "
+                    "organisations prepare a real application together.",
+                    target_group="Volunteers of small associations",
+                    resources_needed="A room, two laptops, coffee",
+                    status=ProjectStatus.PLANNING,
+                    by=coordinator,
                 )
             if demo_org in [m.organisation_id for m in pairing.members] or index == 0:
                 workshop = scheduling.create_session(
-                    session, site,
+                    session,
+                    site,
                     scheduling.SessionData(
-                        kind=SessionKind.WORKSHOP, title="Skill-transfer workshop: fundraising for beginners",
-                        day=today - timedelta(days=6), start=time(18, 0), end=time(20, 0), pairing_id=pairing.id,
-                        venue=site.partner_organisation, language=site.local_language, is_public=True,
+                        kind=SessionKind.WORKSHOP,
+                        title="Skill-transfer workshop: fundraising for beginners",
+                        day=today - timedelta(days=6),
+                        start=time(18, 0),
+                        end=time(20, 0),
+                        pairing_id=pairing.id,
+                        venue=site.partner_organisation,
+                        language=site.local_language,
+                        is_public=True,
                         status=SessionStatus.CONFIRMED,
                     ),
                     coordinator,
@@ -325,22 +389,30 @@ def _report_material(session: Session, rng: random.Random, programme, coordinato
         attended = session.scalars(
             sa.select(Participant)
             .join(attendance_model.Attendance, attendance_model.Attendance.participant_id == Participant.id)
-            .where(attendance_model.Attendance.session_id == sched.id,
-                   attendance_model.Attendance.status.in_(completion.ATTENDED))
+            .where(
+                attendance_model.Attendance.session_id == sched.id,
+                attendance_model.Attendance.status.in_(completion.ATTENDED),
+            )
             .order_by(Participant.id)
         ).all()
         for person in rng.sample(attended, k=len(attended) // 3):
             base = rng.choice([3, 4, 4, 5, 5])
             ratings = {q: max(1, min(5, base + rng.choice([-1, 0, 0, 1]))) for q in ("useful", "clear", "organised")}
-            session.add(SessionFeedback(
-                session_id=sched.id, respondent=feedback.respondent_key(sched, person),
-                comment=rng.choice(data.FEEDBACK_COMMENTS) if rng.random() < 0.2 else "",
-                created_at=sched.ends_at + timedelta(minutes=rng.randint(5, 600)), **ratings,
-            ))
+            session.add(
+                SessionFeedback(
+                    session_id=sched.id,
+                    respondent=feedback.respondent_key(sched, person),
+                    comment=rng.choice(data.FEEDBACK_COMMENTS) if rng.random() < 0.2 else "",
+                    created_at=sched.ends_at + timedelta(minutes=rng.randint(5, 600)),
+                    **ratings,
+                )
+            )
     for site in programme.sites:
         finished = site.city in INTENSIVE
         organisations_here = session.scalars(
-            sa.select(Enrolment.organisation_id).where(Enrolment.site_id == site.id, Enrolment.status == EnrolmentStatus.ACCEPTED)
+            sa.select(Enrolment.organisation_id).where(
+                Enrolment.site_id == site.id, Enrolment.status == EnrolmentStatus.ACCEPTED
+            )
         ).all()
         for organisation_id in organisations_here:
             organisation = session.get(Organisation, organisation_id)
@@ -348,7 +420,9 @@ def _report_material(session: Session, rng: random.Random, programme, coordinato
             if not needs or rng.random() < 0.1:
                 continue
             start = {n.competence_id: rng.randint(1, 3) for n in needs}
-            feedback.save_self_assessment(session, organisation, programme, AssessmentPhase.START, start, end_open=False)
+            feedback.save_self_assessment(
+                session, organisation, programme, AssessmentPhase.START, start, end_open=False
+            )
             if finished:
                 end = {cid: min(5, rating + rng.choice([0, 1, 1, 2, 2])) for cid, rating in start.items()}
                 feedback.save_self_assessment(session, organisation, programme, AssessmentPhase.END, end, end_open=True)
@@ -375,7 +449,10 @@ def _demo_pictures() -> tuple[str, str]:
         angle = 2 * math.pi * k / 12
         x, y = 150 + 66 * math.sin(angle), 100 - 66 * math.cos(angle)
         star = [
-            (x + (9 if i % 2 == 0 else 3.6) * math.sin(math.pi * i / 5), y - (9 if i % 2 == 0 else 3.6) * math.cos(math.pi * i / 5))
+            (
+                x + (9 if i % 2 == 0 else 3.6) * math.sin(math.pi * i / 5),
+                y - (9 if i % 2 == 0 else 3.6) * math.cos(math.pi * i / 5),
+            )
             for i in range(10)
         ]
         draw.polygon(star, fill=(255, 204, 0))

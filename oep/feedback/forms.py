@@ -19,16 +19,33 @@ def optional_int(value):
 
 
 class FeedbackForm(FlaskForm):
-    participant_id = SelectField(_l("Who are you?"), coerce=optional_int, validate_choice=True,
-                                 validators=[InputRequired(message=_l("Choose your name."))])
-    useful = RadioField(QUESTIONS["useful"], choices=RATING_CHOICES, coerce=int,
-                        validators=[InputRequired(message=_l("Choose a rating from 1 to 5."))])
-    clear = RadioField(QUESTIONS["clear"], choices=RATING_CHOICES, coerce=int,
-                       validators=[InputRequired(message=_l("Choose a rating from 1 to 5."))])
-    organised = RadioField(QUESTIONS["organised"], choices=RATING_CHOICES, coerce=int,
-                           validators=[InputRequired(message=_l("Choose a rating from 1 to 5."))])
-    comment = TextAreaField(_l("Anything you would like to tell the trainers? (optional)"), filters=[strip],
-                            validators=[Length(max=2000)])
+    participant_id = SelectField(
+        _l("Who are you?"),
+        coerce=optional_int,
+        validate_choice=True,
+        validators=[InputRequired(message=_l("Choose your name."))],
+    )
+    useful = RadioField(
+        QUESTIONS["useful"],
+        choices=RATING_CHOICES,
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose a rating from 1 to 5."))],
+    )
+    clear = RadioField(
+        QUESTIONS["clear"],
+        choices=RATING_CHOICES,
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose a rating from 1 to 5."))],
+    )
+    organised = RadioField(
+        QUESTIONS["organised"],
+        choices=RATING_CHOICES,
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose a rating from 1 to 5."))],
+    )
+    comment = TextAreaField(
+        _l("Anything you would like to tell the trainers? (optional)"), filters=[strip], validators=[Length(max=2000)]
+    )
     sign = BooleanField(_l("Show my name with my answer (otherwise it stays anonymous)"))
 
     def __init__(self, people, *args, **kwargs):

@@ -34,7 +34,9 @@ class SessionFeedback(db.Model):
     __tablename__ = "session_feedback"
     __table_args__ = (
         sa.UniqueConstraint("session_id", "respondent"),
-        sa.CheckConstraint("useful BETWEEN 1 AND 5 AND clear BETWEEN 1 AND 5 AND organised BETWEEN 1 AND 5", name="ratings_range"),
+        sa.CheckConstraint(
+            "useful BETWEEN 1 AND 5 AND clear BETWEEN 1 AND 5 AND organised BETWEEN 1 AND 5", name="ratings_range"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

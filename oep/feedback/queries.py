@@ -94,12 +94,14 @@ def assessment_rounds(organisation: Organisation, today: date) -> list[Assessmen
         programme = programme_sites[0].programme
         mine = [r for r in ratings if r.programme_id == programme_id]
         opens_on = programme.ends_on - END_ASSESSMENT_OPENS
-        rounds.append(AssessmentRound(
-            programme=programme,
-            sites=programme_sites,
-            start={r.competence_id: r.rating for r in mine if r.phase is AssessmentPhase.START},
-            end={r.competence_id: r.rating for r in mine if r.phase is AssessmentPhase.END},
-            end_open=today >= opens_on or site_finished([s.id for s in programme_sites]),
-            end_opens_on=opens_on,
-        ))
+        rounds.append(
+            AssessmentRound(
+                programme=programme,
+                sites=programme_sites,
+                start={r.competence_id: r.rating for r in mine if r.phase is AssessmentPhase.START},
+                end={r.competence_id: r.rating for r in mine if r.phase is AssessmentPhase.END},
+                end_open=today >= opens_on or site_finished([s.id for s in programme_sites]),
+                end_opens_on=opens_on,
+            )
+        )
     return rounds

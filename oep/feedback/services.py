@@ -59,7 +59,11 @@ def ensure_open(sched: ScheduledSession) -> None:
 
 
 def submit(
-    session: Session, sched: ScheduledSession, participant: Participant, ratings: dict[str, int], comment: str,
+    session: Session,
+    sched: ScheduledSession,
+    participant: Participant,
+    ratings: dict[str, int],
+    comment: str,
     signed: bool = False,
 ) -> SessionFeedback:
     ensure_open(sched)
@@ -75,11 +79,16 @@ def submit(
         if value not in (1, 2, 3, 4, 5):
             raise InvalidInput(_("Choose a rating from 1 to 5 for every question."), field=question)
     key = respondent_key(sched, participant)
-    if session.scalar(sa.select(SessionFeedback.id).where(SessionFeedback.session_id == sched.id, SessionFeedback.respondent == key)):
+    if session.scalar(
+        sa.select(SessionFeedback.id).where(SessionFeedback.session_id == sched.id, SessionFeedback.respondent == key)
+    ):
         raise Conflict(_("You have already given your feedback on this session. Thank you!"))
     feedback = SessionFeedback(
-        session_id=sched.id, respondent=key, participant_id=participant.id if signed else None,
-        comment=(comment or "").strip()[:2000], **{q: ratings[q] for q in QUESTIONS},
+        session_id=sched.id,
+        respondent=key,
+        participant_id=participant.id if signed else None,
+        comment=(comment or "").strip()[:2000],
+        **{q: ratings[q] for q in QUESTIONS},
     )
     try:
         with session.begin_nested():  # two answers sent at once: the second is refused, not a 500
@@ -92,13 +101,20 @@ def submit(
 def needs_of(session: Session, organisation: Organisation):
     return session.scalars(
         sa.select(OrganisationCompetence)
-        .where(OrganisationCompetence.organisation_id == organisation.id, OrganisationCompetence.direction == CompetenceDirection.NEED)
+        .where(
+            OrganisationCompetence.organisation_id == organisation.id,
+            OrganisationCompetence.direction == CompetenceDirection.NEED,
+        )
         .order_by(OrganisationCompetence.competence_id)
     ).all()
 
 
 def save_self_assessment(
-    session: Session, organisation: Organisation, programme: Programme, phase: AssessmentPhase, ratings: dict[int, int],
+    session: Session,
+    organisation: Organisation,
+    programme: Programme,
+    phase: AssessmentPhase,
+    ratings: dict[int, int],
     end_open: bool,
 ) -> list[SelfAssessment]:
     """Ratings 1-5 on each competence the organisation needs (others are refused). The end
@@ -134,4 +150,3 @@ def save_self_assessment(
         saved.append(entry)
     session.flush()
     return saved
-

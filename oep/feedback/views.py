@@ -13,9 +13,9 @@ from oep.accounts.services import external_url
 from oep.attendance.queries import qr_svg, roster_for_checkin
 from oep.core import throttle
 from oep.core.access import public, roles_required
+from oep.core.db import utcnow
 from oep.core.errors import DomainError
 from oep.core.forms import attach_error, render_form
-from oep.core.db import utcnow
 from oep.extensions import db
 from oep.feedback import queries, services
 from oep.feedback.forms import FeedbackForm, SelfAssessmentForm
@@ -62,7 +62,11 @@ def answer(uid):
         participant = next((p for p in people if p.id == form.participant_id.data), None)
         try:
             services.submit(
-                db.session, sched, participant, {q: getattr(form, q).data for q in QUESTIONS}, form.comment.data or "",
+                db.session,
+                sched,
+                participant,
+                {q: getattr(form, q).data for q in QUESTIONS},
+                form.comment.data or "",
                 signed=form.sign.data,
             )
         except DomainError as err:
@@ -81,8 +85,13 @@ def session_results(session_id):
     sched = scheduling_queries.get_managed_session_or_404(current_user, session_id)
     link = feedback_link(sched)
     return render_template(
-        "feedback/session.html", sched=sched, tz=sched.site.timezone, link=link, qr=qr_svg(link),
-        summary=queries.session_summary(sched), questions=QUESTIONS,
+        "feedback/session.html",
+        sched=sched,
+        tz=sched.site.timezone,
+        link=link,
+        qr=qr_svg(link),
+        summary=queries.session_summary(sched),
+        questions=QUESTIONS,
     )
 
 
@@ -93,7 +102,7 @@ def _ratings_from_request(needs) -> dict[int, int]:
     for name, value in request.form.items():
         if not name.startswith("rating-") or value == "":
             continue
-        competence_id = name[len("rating-"):]
+        competence_id = name[len("rating-") :]
         if competence_id not in allowed or value not in {"1", "2", "3", "4", "5"}:
             raise DomainError(_("Ratings go from 1 to 5, for the competences your organisation needs."))
         ratings[int(competence_id)] = int(value)
@@ -132,6 +141,10 @@ def self_assessment(org_id):
             flash(_("Thank you: your self-assessment is saved."), "success")
             return redirect(url_for("feedback.self_assessment", org_id=org_id))
     return render_template(
-        "feedback/self_assessment.html", organisation=organisation, needs=needs, rounds=rounds, form=form,
+        "feedback/self_assessment.html",
+        organisation=organisation,
+        needs=needs,
+        rounds=rounds,
+        form=form,
         phases=AssessmentPhase,
     ), status

@@ -136,15 +136,11 @@ class Enrolment(db.Model):
     __tablename__ = "enrolments"
     __table_args__ = (
         sa.UniqueConstraint("organisation_id", "site_id"),
-        sa.CheckConstraint(
-            "status <> 'declined' OR decision_reason <> ''", name="declined_has_reason"
-        ),
+        sa.CheckConstraint("status <> 'declined' OR decision_reason <> ''", name="declined_has_reason"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id", ondelete="CASCADE"), index=True)
     status: Mapped[EnrolmentStatus] = mapped_column(
         enum_type(EnrolmentStatus, "enrolment_status"), default=EnrolmentStatus.PENDING, index=True
@@ -165,9 +161,7 @@ class Consent(db.Model):
     __tablename__ = "consents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     version: Mapped[str] = mapped_column(sa.String(40))
     locale: Mapped[str] = mapped_column(sa.String(8))
@@ -181,9 +175,7 @@ class Participant(db.Model):
     __tablename__ = "participants"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     email: Mapped[str] = mapped_column(sa.String(254), default="")
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
@@ -229,12 +221,8 @@ class OrganisationCompetence(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
-    competence_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("competences.id", ondelete="RESTRICT"), index=True
-    )
-    direction: Mapped[CompetenceDirection] = mapped_column(
-        enum_type(CompetenceDirection, "competence_direction")
-    )
+    competence_id: Mapped[int] = mapped_column(sa.ForeignKey("competences.id", ondelete="RESTRICT"), index=True)
+    direction: Mapped[CompetenceDirection] = mapped_column(enum_type(CompetenceDirection, "competence_direction"))
     level: Mapped[int] = mapped_column(default=2)
     note: Mapped[str] = mapped_column(sa.String(300), default="")
 

@@ -21,7 +21,15 @@ COLUMNS = {
     "name": {"name", "full name", "navn", "nome", "όνομα", "participant"},
     "email": {"email", "e-mail", "mail", "e-mail address", "email address"},
     "phone": {"phone", "telephone", "telefon", "telefono", "τηλέφωνο", "mobile"},
-    "preferred_language": {"preferred_language", "preferred language", "language", "sprog", "sprache", "lingua", "γλώσσα"},
+    "preferred_language": {
+        "preferred_language",
+        "preferred language",
+        "language",
+        "sprog",
+        "sprache",
+        "lingua",
+        "γλώσσα",
+    },
     "consent": {"consent", "consent given", "samtykke", "einwilligung", "consenso", "συγκατάθεση"},
 }
 REQUIRED = ("name", "consent")
@@ -152,7 +160,10 @@ def parse(text: str, existing: set[tuple[str, str]] = frozenset()) -> ParsedImpo
             if language is None:
                 error(
                     "preferred_language",
-                    _("Unknown language “%(value)s”; use a code such as en, da, de, it, el, ar.", value=values["preferred_language"]),
+                    _(
+                        "Unknown language “%(value)s”; use a code such as en, da, de, it, el, ar.",
+                        value=values["preferred_language"],
+                    ),
                 )
             consent = values.get("consent", "").lower()
             if consent in YES:
@@ -162,7 +173,9 @@ def parse(text: str, existing: set[tuple[str, str]] = frozenset()) -> ParsedImpo
             else:
                 error("consent", _("Write yes or no, not “%(value)s”.", value=values.get("consent", "")))
             identity = (name.lower(), email)
-            if name and (identity in seen or identity in existing or (not email and any(n == name.lower() for n, _e in existing))):
+            if name and (
+                identity in seen or identity in existing or (not email and any(n == name.lower() for n, _e in existing))
+            ):
                 error("name", _("%(name)s appears twice (in this file or among your participants).", name=name))
             seen.add(identity)
             if len(result.errors) == errors_before:

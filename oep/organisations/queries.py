@@ -148,19 +148,23 @@ def paginate_rows(stmt, page: int, per_page: int = PAGE_SIZE) -> Page:
 
 def review_queue(user: User) -> list[Enrolment]:
     """Enrolments waiting for a decision at the sites the user reviews, oldest first."""
-    return db.session.scalars(
-        visible_enrolments_stmt(user)
-        .where(Enrolment.status.in_(REVIEW_STATUSES))
-        .join(Enrolment.organisation)
-        .options(
-            sa.orm.contains_eager(Enrolment.organisation).selectinload(Organisation.contacts),
-            sa.orm.contains_eager(Enrolment.organisation)
-            .selectinload(Organisation.competences)
-            .joinedload(OrganisationCompetence.competence),
-            joinedload(Enrolment.site).joinedload(Site.programme),
+    return (
+        db.session.scalars(
+            visible_enrolments_stmt(user)
+            .where(Enrolment.status.in_(REVIEW_STATUSES))
+            .join(Enrolment.organisation)
+            .options(
+                sa.orm.contains_eager(Enrolment.organisation).selectinload(Organisation.contacts),
+                sa.orm.contains_eager(Enrolment.organisation)
+                .selectinload(Organisation.competences)
+                .joinedload(OrganisationCompetence.competence),
+                joinedload(Enrolment.site).joinedload(Site.programme),
+            )
+            .order_by(Enrolment.status, Enrolment.created_at)
         )
-        .order_by(Enrolment.status, Enrolment.created_at)
-    ).unique().all()
+        .unique()
+        .all()
+    )
 
 
 def pending_count(user: User) -> int:
@@ -227,9 +231,7 @@ def participants_page(organisation: Organisation, page: int = 1, search: str = "
 
 
 def participant_count(organisation: Organisation) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count()).where(Participant.organisation_id == organisation.id)
-    )
+    return db.session.scalar(sa.select(sa.func.count()).where(Participant.organisation_id == organisation.id))
 
 
 def participant_identities(organisation: Organisation) -> set[tuple[str, str]]:
@@ -246,8 +248,9 @@ def competence_catalogue() -> list[Competence]:
 def competence_usage() -> dict[int, tuple[int, int]]:
     """competence id -> (organisations offering, organisations needing)."""
     rows = db.session.execute(
-        sa.select(OrganisationCompetence.competence_id, OrganisationCompetence.direction, sa.func.count())
-        .group_by(OrganisationCompetence.competence_id, OrganisationCompetence.direction)
+        sa.select(OrganisationCompetence.competence_id, OrganisationCompetence.direction, sa.func.count()).group_by(
+            OrganisationCompetence.competence_id, OrganisationCompetence.direction
+        )
     ).all()
     usage: dict[int, list[int]] = {}
     for competence_id, direction, count in rows:

@@ -145,12 +145,21 @@ def _notify_registration(session: Session, enrolment: Enrolment, contact: User) 
     review_link = accounts.external_url("organisations.review")
     for reviewer in reviewers_of(session, enrolment.site):
         send_template(
-            session, reviewer.email, "registration_waiting", locale=reviewer.locale,
-            reviewer=reviewer, enrolment=enrolment, link=review_link,
+            session,
+            reviewer.email,
+            "registration_waiting",
+            locale=reviewer.locale,
+            reviewer=reviewer,
+            enrolment=enrolment,
+            link=review_link,
         )
     send_template(
-        session, contact.email, "registration_received", locale=contact.locale,
-        contact=contact, enrolment=enrolment,
+        session,
+        contact.email,
+        "registration_received",
+        locale=contact.locale,
+        contact=contact,
+        enrolment=enrolment,
         link=accounts.external_url("organisations.detail", org_id=enrolment.organisation_id),
     )
 
@@ -195,8 +204,12 @@ def decide_enrolment(
     for contact in enrolment.organisation.contacts:
         if contact.is_active:
             send_template(
-                session, contact.email, "enrolment_decided", locale=contact.locale,
-                contact=contact, enrolment=enrolment,
+                session,
+                contact.email,
+                "enrolment_decided",
+                locale=contact.locale,
+                contact=contact,
+                enrolment=enrolment,
                 link=accounts.external_url("organisations.detail", org_id=enrolment.organisation_id),
             )
     return enrolment
@@ -215,7 +228,9 @@ def withdraw_enrolment(session: Session, enrolment: Enrolment, by: User, reason:
 
 def update_organisation(session: Session, organisation: Organisation, **fields) -> Organisation:
     if "name" in fields:
-        for site_id in session.scalars(sa.select(Enrolment.site_id).where(Enrolment.organisation_id == organisation.id)):
+        for site_id in session.scalars(
+            sa.select(Enrolment.site_id).where(Enrolment.organisation_id == organisation.id)
+        ):
             _check_name_free_at_site(session, fields["name"], site_id, except_org_id=organisation.id)
         organisation.set_name(fields.pop("name"))
     for key, value in fields.items():
@@ -237,14 +252,16 @@ class ParticipantData:
     preferred_language: str = "en"
 
 
-def _check_participant_free(session: Session, organisation: Organisation, data: ParticipantData, except_id: int | None = None) -> None:
+def _check_participant_free(
+    session: Session, organisation: Organisation, data: ParticipantData, except_id: int | None = None
+) -> None:
     same = sa.func.lower(Participant.name) == " ".join(data.name.split()).lower()
     if data.email:
         same = sa.and_(same, sa.func.lower(Participant.email) == data.email.lower())
     clash = session.scalar(
-        sa.select(Participant.id).where(
-            Participant.organisation_id == organisation.id, same, Participant.id != (except_id or 0)
-        ).limit(1)
+        sa.select(Participant.id)
+        .where(Participant.organisation_id == organisation.id, same, Participant.id != (except_id or 0))
+        .limit(1)
     )
     if clash:
         raise Conflict(_("%(name)s is already one of your participants.", name=data.name), field="name")
@@ -313,9 +330,7 @@ def update_competence(session: Session, competence: Competence, name: str, descr
 
 
 def delete_competence(session: Session, competence: Competence) -> None:
-    used = session.scalar(
-        sa.select(sa.func.count()).where(OrganisationCompetence.competence_id == competence.id)
-    )
+    used = session.scalar(sa.select(sa.func.count()).where(OrganisationCompetence.competence_id == competence.id))
     if used:
         raise Conflict(
             _(

@@ -89,13 +89,15 @@ def register():
         else:
             login_user(enrolment.organisation.contacts[0])
             flash(
-                _("Thank you! Your registration for %(site)s is waiting for review. We will write to you when it is decided.", site=_site_label(site)),
+                _(
+                    "Thank you! Your registration for %(site)s is waiting "
+                    "for review. We will write to you when it is decided.",
+                    site=_site_label(site),
+                ),
                 "success",
             )
             return redirect(url_for("organisations.detail", org_id=enrolment.organisation_id))
-    return render_form(
-        "organisations/register.html", form, sites=sites, consent_text=registration_consent_text()
-    )
+    return render_form("organisations/register.html", form, sites=sites, consent_text=registration_consent_text())
 
 
 # --- review -----------------------------------------------------------------------------------
@@ -123,7 +125,11 @@ def decide(enrolment_id):
             attach_error(form, err)
         else:
             flash(
-                _("%(org)s: %(status)s. The contact has been told by mail.", org=enrolment.organisation.name, status=enrolment.status.label),
+                _(
+                    "%(org)s: %(status)s. The contact has been told by mail.",
+                    org=enrolment.organisation.name,
+                    status=enrolment.status.label,
+                ),
                 "success",
             )
             if request.form.get("back") == "detail":
@@ -168,9 +174,7 @@ def detail(org_id):
     enrolments = queries.organisation_enrolments(organisation, current_user)
     decision_forms = {}
     if not current_user.is_contact:
-        decision_forms = {
-            e.id: decision_form_for(e) for e in enrolments if e.status in queries.REVIEW_STATUSES
-        }
+        decision_forms = {e.id: decision_form_for(e) for e in enrolments if e.status in queries.REVIEW_STATUSES}
     enrol_form = None
     if current_user.is_contact:
         enrol_form = EnrolForm()
@@ -260,7 +264,10 @@ def participants(org_id):
     search = request.args.get("q", "")[:100]
     page = queries.participants_page(organisation, _int_arg("page", 1), search)
     return render_template(
-        "organisations/participants.html", organisation=organisation, page=page, search=search,
+        "organisations/participants.html",
+        organisation=organisation,
+        page=page,
+        search=search,
         can_edit=current_user.role in EDITORS,
     )
 
@@ -281,7 +288,10 @@ def new_participant(org_id):
                 return redirect(url_for("organisations.new_participant", org_id=organisation.id))
             return redirect(url_for("organisations.participants", org_id=organisation.id))
     return render_form(
-        "organisations/participant_form.html", form, organisation=organisation, participant=None,
+        "organisations/participant_form.html",
+        form,
+        organisation=organisation,
+        participant=None,
         consent_text=participant_consent_text(),
     )
 
@@ -309,7 +319,10 @@ def edit_participant(org_id, participant_id):
             flash(_("%(name)s saved.", name=participant.name), "success")
             return redirect(url_for("organisations.participants", org_id=org_id))
     return render_form(
-        "organisations/participant_form.html", form, organisation=participant.organisation, participant=participant,
+        "organisations/participant_form.html",
+        form,
+        organisation=participant.organisation,
+        participant=participant,
         consent_text=None,
     )
 
@@ -421,7 +434,10 @@ def competences():
             flash(_("“%(name)s” added to the catalogue.", name=form.name.data), "success")
             return redirect(url_for("organisations.competences"))
     return render_form(
-        "organisations/competences.html", form, catalogue=queries.competence_catalogue(), usage=queries.competence_usage()
+        "organisations/competences.html",
+        form,
+        catalogue=queries.competence_catalogue(),
+        usage=queries.competence_usage(),
     )
 
 

@@ -20,8 +20,12 @@ class RunForm(FlaskForm):
 
 
 class SwapForm(FlaskForm):
-    first = SelectField(_l("Organisation"), coerce=int, validators=[DataRequired(message=_l("Choose an organisation."))])
-    second = SelectField(_l("changes places with"), coerce=int, validators=[DataRequired(message=_l("Choose an organisation."))])
+    first = SelectField(
+        _l("Organisation"), coerce=int, validators=[DataRequired(message=_l("Choose an organisation."))]
+    )
+    second = SelectField(
+        _l("changes places with"), coerce=int, validators=[DataRequired(message=_l("Choose an organisation."))]
+    )
 
 
 class ManualPairForm(FlaskForm):
@@ -37,13 +41,19 @@ class RulesForm(FlaskForm):
 
 class ConstraintForm(FlaskForm):
     kind = SelectField(_l("Rule"), choices=options((k.value, k.label) for k in ConstraintKind))
-    organisation_a_id = SelectField(_l("Organisation"), coerce=int, validators=[DataRequired(message=_l("Choose an organisation."))])
-    organisation_b_id = SelectField(_l("and"), coerce=int, validators=[DataRequired(message=_l("Choose an organisation."))])
+    organisation_a_id = SelectField(
+        _l("Organisation"), coerce=int, validators=[DataRequired(message=_l("Choose an organisation."))]
+    )
+    organisation_b_id = SelectField(
+        _l("and"), coerce=int, validators=[DataRequired(message=_l("Choose an organisation."))]
+    )
     note = StringField(_l("Why (for colleagues)"), validators=[Length(max=300)], filters=[strip])
 
 
 class EndForm(FlaskForm):
-    status = SelectField(_l("The pairing is"), choices=options([("completed", _l("completed")), ("dissolved", _l("dissolved"))]))
+    status = SelectField(
+        _l("The pairing is"), choices=options([("completed", _l("completed")), ("dissolved", _l("dissolved"))])
+    )
     reason = TextAreaField(_l("Reason (required when dissolving)"), validators=[Length(max=2000)], filters=[strip])
 
 

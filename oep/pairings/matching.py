@@ -111,11 +111,7 @@ class Fit:
 
 
 def teachings(teacher: Profile, learner: Profile) -> list[Teaching]:
-    return [
-        Teaching(c, level, learner.needs[c])
-        for c, level in sorted(teacher.offers.items())
-        if c in learner.needs
-    ]
+    return [Teaching(c, level, learner.needs[c]) for c, level in sorted(teacher.offers.items()) if c in learner.needs]
 
 
 def fit(a: Profile, b: Profile) -> Fit:
@@ -361,7 +357,9 @@ def _dual_prices(weights: np.ndarray, successor: np.ndarray) -> np.ndarray:
     return (row + column) / 2
 
 
-def _exact_from_relaxation(weights: np.ndarray, successor: np.ndarray, cycles: list[list[int]]) -> list[tuple[int, int]]:
+def _exact_from_relaxation(
+    weights: np.ndarray, successor: np.ndarray, cycles: list[list[int]]
+) -> list[tuple[int, int]]:
     """Exact matching when the relaxation has odd cycles.
 
     The relaxation's bound and dual prices come from the assignment; a feasible matching from
@@ -394,7 +392,7 @@ def _exact_from_relaxation(weights: np.ndarray, successor: np.ndarray, cycles: l
     )
     if result.status != 0:  # pragma: no cover - HiGHS solves these to optimality
         raise RuntimeError(f"the pairing problem could not be solved: {result.message}")
-    return [(int(i), int(j)) for (i, j), x in zip(keep, result.x) if x > 0.5]
+    return [(int(i), int(j)) for (i, j), x in zip(keep, result.x, strict=True) if x > 0.5]
 
 
 def match(profiles: Iterable[Profile], rules: Rules = Rules()) -> MatchResult:

@@ -96,9 +96,7 @@ class Pairing(db.Model):
     """Two (sometimes three) organisations of one site learning from each other."""
 
     __tablename__ = "pairings"
-    __table_args__ = (
-        sa.CheckConstraint("status <> 'dissolved' OR end_reason <> ''", name="dissolved_has_reason"),
-    )
+    __table_args__ = (sa.CheckConstraint("status <> 'dissolved' OR end_reason <> ''", name="dissolved_has_reason"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id", ondelete="CASCADE"), index=True)
@@ -123,7 +121,9 @@ class Pairing(db.Model):
         back_populates="pairing", cascade="all, delete-orphan", passive_deletes=True, order_by="PairingExchange.id"
     )
     meetings: Mapped[list[PairingMeeting]] = relationship(
-        back_populates="pairing", cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="pairing",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
         order_by="PairingMeeting.held_on.desc()",
     )
     project: Mapped[ProjectIdea | None] = relationship(
@@ -233,7 +233,9 @@ class ProjectIdea(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     target_group: Mapped[str] = mapped_column(sa.String(300), default="")
     resources_needed: Mapped[str] = mapped_column(sa.Text, default="")
-    status: Mapped[ProjectStatus] = mapped_column(enum_type(ProjectStatus, "project_status"), default=ProjectStatus.IDEA)
+    status: Mapped[ProjectStatus] = mapped_column(
+        enum_type(ProjectStatus, "project_status"), default=ProjectStatus.IDEA
+    )
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -30,7 +30,9 @@ def visible_pairings_stmt(user: User):
         return stmt.where(Pairing.site_id.in_(site_ids_of_trainer(user)))
     return stmt.where(
         Pairing.status.in_(VISIBLE_TO_MEMBERS),
-        Pairing.id.in_(sa.select(PairingMember.pairing_id).where(PairingMember.organisation_id == user.organisation_id)),
+        Pairing.id.in_(
+            sa.select(PairingMember.pairing_id).where(PairingMember.organisation_id == user.organisation_id)
+        ),
     )
 
 
@@ -52,7 +54,10 @@ def current_pairing_of(organisation_id: int) -> Pairing | None:
     return db.session.scalar(
         sa.select(Pairing)
         .join(PairingMember, PairingMember.pairing_id == Pairing.id)
-        .where(PairingMember.organisation_id == organisation_id, Pairing.status.in_([PairingStatus.ACTIVE, PairingStatus.COMPLETED]))
+        .where(
+            PairingMember.organisation_id == organisation_id,
+            Pairing.status.in_([PairingStatus.ACTIVE, PairingStatus.COMPLETED]),
+        )
         .order_by(Pairing.status, Pairing.confirmed_at.desc())
         .limit(1)
     )
@@ -60,13 +65,18 @@ def current_pairing_of(organisation_id: int) -> Pairing | None:
 
 def site_pairings(site: Site) -> list[Pairing]:
     return db.session.scalars(
-        _with_members(sa.select(Pairing).where(Pairing.site_id == site.id)).order_by(Pairing.status, Pairing.score.desc(), Pairing.id)
+        _with_members(sa.select(Pairing).where(Pairing.site_id == site.id)).order_by(
+            Pairing.status, Pairing.score.desc(), Pairing.id
+        )
     ).all()
 
 
 def latest_run(site: Site) -> MatchRun | None:
     return db.session.scalar(
-        sa.select(MatchRun).where(MatchRun.site_id == site.id).order_by(MatchRun.created_at.desc(), MatchRun.id.desc()).limit(1)
+        sa.select(MatchRun)
+        .where(MatchRun.site_id == site.id)
+        .order_by(MatchRun.created_at.desc(), MatchRun.id.desc())
+        .limit(1)
     )
 
 
@@ -111,15 +121,25 @@ class Explanation:
         return any(not d.items for d in self.directions)
 
 
-def explain(members: list[Organisation], profiles: dict[int, matching.Profile], competence_names: dict[int, str]) -> Explanation:
+def explain(
+    members: list[Organisation], profiles: dict[int, matching.Profile], competence_names: dict[int, str]
+) -> Explanation:
     """What each member will teach and learn, and how the score adds up."""
     directions, bonus = [], 0
     for i, a in enumerate(members):
         for b in members[i + 1 :]:
             f = matching.fit(profiles[a.id], profiles[b.id])
             bonus += f.bonus
-            directions.append(Direction(a, b, [(competence_names[t.competence_id], t.offer_level, t.need_level) for t in f.a_teaches_b]))
-            directions.append(Direction(b, a, [(competence_names[t.competence_id], t.offer_level, t.need_level) for t in f.b_teaches_a]))
+            directions.append(
+                Direction(
+                    a, b, [(competence_names[t.competence_id], t.offer_level, t.need_level) for t in f.a_teaches_b]
+                )
+            )
+            directions.append(
+                Direction(
+                    b, a, [(competence_names[t.competence_id], t.offer_level, t.need_level) for t in f.b_teaches_a]
+                )
+            )
     return Explanation(directions, bonus, sum(d.points for d in directions) + bonus)
 
 
@@ -147,7 +167,9 @@ def progress(pairing_ids: list[int]) -> dict[int, Progress]:
     if not pairing_ids:
         return result
     for pairing_id, count in db.session.execute(
-        sa.select(PairingMeeting.pairing_id, sa.func.count()).where(PairingMeeting.pairing_id.in_(pairing_ids)).group_by(PairingMeeting.pairing_id)
+        sa.select(PairingMeeting.pairing_id, sa.func.count())
+        .where(PairingMeeting.pairing_id.in_(pairing_ids))
+        .group_by(PairingMeeting.pairing_id)
     ):
         result[pairing_id].meetings = count
     held = ScheduledSession.status == SessionStatus.HELD
@@ -194,5 +216,7 @@ def workshops_of(pairing: Pairing) -> list[ScheduledSession]:
 
 def active_pairings_at(site_id: int) -> list[Pairing]:
     return db.session.scalars(
-        _with_members(sa.select(Pairing).where(Pairing.site_id == site_id, Pairing.status == PairingStatus.ACTIVE)).order_by(Pairing.id)
+        _with_members(
+            sa.select(Pairing).where(Pairing.site_id == site_id, Pairing.status == PairingStatus.ACTIVE)
+        ).order_by(Pairing.id)
     ).all()

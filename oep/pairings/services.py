@@ -66,7 +66,9 @@ def earlier_pairs(session: Session, programme: Programme) -> frozenset[frozenset
     """Pairs of organisations that worked together in an earlier edition (active or completed
     pairings of programmes that started before this one)."""
     earlier_sites = (
-        sa.select(Site.id).join(Site.programme).where(Programme.starts_on < programme.starts_on, Programme.id != programme.id)
+        sa.select(Site.id)
+        .join(Site.programme)
+        .where(Programme.starts_on < programme.starts_on, Programme.id != programme.id)
     )
     rows = session.execute(
         sa.select(PairingMember.pairing_id, PairingMember.organisation_id)
@@ -93,7 +95,9 @@ def rules_for(session: Session, site: Site) -> matching.Rules:
         no_repeat=programme.pairing_no_repeat,
         allow_triads=programme.pairing_allow_triads,
         forbidden=frozenset(
-            frozenset((c.organisation_a_id, c.organisation_b_id)) for c in constraints if c.kind is ConstraintKind.FORBIDDEN
+            frozenset((c.organisation_a_id, c.organisation_b_id))
+            for c in constraints
+            if c.kind is ConstraintKind.FORBIDDEN
         ),
         fixed=tuple((c.organisation_a_id, c.organisation_b_id) for c in constraints if c.kind is ConstraintKind.FIXED),
         earlier=earlier_pairs(session, programme) if programme.pairing_no_repeat else frozenset(),
@@ -144,7 +148,9 @@ def run_matcher(session: Session, site: Site, by: User, organisation_ids: list[i
     if organisation_ids is not None:
         unknown = set(organisation_ids) - set(candidates)
         if unknown:
-            raise InvalidInput(_("Choose organisations accepted at this site and not yet paired."), field="organisation_ids")
+            raise InvalidInput(
+                _("Choose organisations accepted at this site and not yet paired."), field="organisation_ids"
+            )
         candidates = [i for i in candidates if i in set(organisation_ids)]
     if len(candidates) < 2:
         raise Conflict(_("At least two organisations are needed to suggest pairings."))
@@ -169,15 +175,23 @@ def run_matcher(session: Session, site: Site, by: User, organisation_ids: list[i
             "forbidden": len(rules.forbidden),
             "fixed": len(rules.fixed),
         },
-        unpaired=[{"organisation_id": u.organisation_id, "reasons": [r.value for r in u.reasons]} for u in result.unpaired],
+        unpaired=[
+            {"organisation_id": u.organisation_id, "reasons": [r.value for r in u.reasons]} for u in result.unpaired
+        ],
     )
     session.add(run)
     session.flush()
     for suggestion in result.suggestions:
         _new_pairing(session, site, suggestion.members, suggestion.score, by, run_id=run.id, fixed=suggestion.fixed)
     session.flush()
-    log.info("Matcher at site %s: %d organisations, %d suggestions, %d ms (%s)", site.id, len(candidates),
-             len(result.suggestions), elapsed, result.method)
+    log.info(
+        "Matcher at site %s: %d organisations, %d suggestions, %d ms (%s)",
+        site.id,
+        len(candidates),
+        len(result.suggestions),
+        elapsed,
+        result.method,
+    )
     return run
 
 
@@ -206,7 +220,10 @@ class EditPreview:
 
 
 def check_group(
-    session: Session, site: Site, members: tuple[int, ...], rules: matching.Rules | None = None,
+    session: Session,
+    site: Site,
+    members: tuple[int, ...],
+    rules: matching.Rules | None = None,
     known: dict[int, matching.Profile] | None = None,
 ) -> GroupCheck:
     """A group's fit and the rules it breaks (``known``: profiles already loaded)."""
@@ -252,7 +269,9 @@ def swap_plan(session: Session, site: Site, first: int, second: int) -> tuple[di
         members = [m.organisation_id for m in pairing.members]
         members = [second if m == first else first if m == second else m for m in members]
         new_groups[pid] = tuple(sorted(members))
-    before = [check_group(session, site, tuple(sorted(m.organisation_id for m in p.members)), rules) for p in touched.values()]
+    before = [
+        check_group(session, site, tuple(sorted(m.organisation_id for m in p.members)), rules) for p in touched.values()
+    ]
     after = [check_group(session, site, members, rules) for members in new_groups.values()]
     return new_groups, EditPreview(before, after)
 
@@ -281,11 +300,15 @@ def pair_manually(session: Session, site: Site, organisation_ids: list[int], by:
         raise InvalidInput(_("A pairing has two or three organisations."), field="organisation_ids")
     free = set(accepted_ids(session, site)) - set(
         session.scalars(
-            sa.select(PairingMember.organisation_id).where(PairingMember.site_id == site.id, PairingMember.current.is_(True))
+            sa.select(PairingMember.organisation_id).where(
+                PairingMember.site_id == site.id, PairingMember.current.is_(True)
+            )
         )
     )
     if not set(members) <= free:
-        raise InvalidInput(_("Choose organisations accepted at this site that are in no pairing yet."), field="organisation_ids")
+        raise InvalidInput(
+            _("Choose organisations accepted at this site that are in no pairing yet."), field="organisation_ids"
+        )
     check = check_group(session, site, members)
     pairing = _new_pairing(session, site, members, check.score, by)
     session.flush()
@@ -302,11 +325,17 @@ def remove_suggestion(session: Session, site: Site, pairing_id: int) -> None:
 
 def _record_exchanges(session: Session, pairing: Pairing) -> None:
     ids = [m.organisation_id for m in pairing.members]
-    entries = session.scalars(sa.select(OrganisationCompetence).where(OrganisationCompetence.organisation_id.in_(ids))).all()
-    offers = {(e.organisation_id, e.competence_id): e.level for e in entries if e.direction is CompetenceDirection.OFFER}
+    entries = session.scalars(
+        sa.select(OrganisationCompetence).where(OrganisationCompetence.organisation_id.in_(ids))
+    ).all()
+    offers = {
+        (e.organisation_id, e.competence_id): e.level for e in entries if e.direction is CompetenceDirection.OFFER
+    }
     needs = {(e.organisation_id, e.competence_id): e.level for e in entries if e.direction is CompetenceDirection.NEED}
     pairing.exchanges = [
-        PairingExchange(teacher_id=t, learner_id=learner, competence_id=c, offer_level=level, need_level=needs[(learner, c)])
+        PairingExchange(
+            teacher_id=t, learner_id=learner, competence_id=c, offer_level=level, need_level=needs[(learner, c)]
+        )
         for (t, c), level in sorted(offers.items())
         for learner in ids
         if learner != t and (learner, c) in needs
@@ -331,8 +360,14 @@ def confirm(session: Session, pairings: list[Pairing], by: User) -> list[Pairing
             for contact in member.organisation.contacts:
                 if contact.is_active:
                     send_template(
-                        session, contact.email, "pairing_confirmed", locale=contact.locale,
-                        contact=contact, pairing=pairing, organisation=member.organisation, partners=partners,
+                        session,
+                        contact.email,
+                        "pairing_confirmed",
+                        locale=contact.locale,
+                        contact=contact,
+                        pairing=pairing,
+                        organisation=member.organisation,
+                        partners=partners,
                         link=accounts.external_url("pairings.workspace", pairing_id=pairing.id),
                     )
     return confirmed
@@ -355,7 +390,15 @@ def end(session: Session, pairing: Pairing, status: PairingStatus, reason: str, 
 # --- rules and constraints ----------------------------------------------------------------------------
 
 
-def update_rules(session: Session, programme: Programme, *, type_rule: str, common_language: bool, no_repeat: bool, allow_triads: bool) -> None:
+def update_rules(
+    session: Session,
+    programme: Programme,
+    *,
+    type_rule: str,
+    common_language: bool,
+    no_repeat: bool,
+    allow_triads: bool,
+) -> None:
     if type_rule not in matching.TypeRule._value2member_map_:
         raise InvalidInput(_("Choose one of the type rules."), field="type_rule")
     programme.pairing_type_rule = type_rule
@@ -365,7 +408,9 @@ def update_rules(session: Session, programme: Programme, *, type_rule: str, comm
     session.flush()
 
 
-def add_constraint(session: Session, site: Site, a: int, b: int, kind: ConstraintKind, note: str, by: User) -> PairConstraint:
+def add_constraint(
+    session: Session, site: Site, a: int, b: int, kind: ConstraintKind, note: str, by: User
+) -> PairConstraint:
     if a == b:
         raise InvalidInput(_("Choose two different organisations."), field="organisation_b_id")
     accepted = set(accepted_ids(session, site))
@@ -374,19 +419,27 @@ def add_constraint(session: Session, site: Site, a: int, b: int, kind: Constrain
     low, high = sorted((a, b))
     existing = session.scalar(
         sa.select(PairConstraint).where(
-            PairConstraint.site_id == site.id, PairConstraint.organisation_a_id == low, PairConstraint.organisation_b_id == high
+            PairConstraint.site_id == site.id,
+            PairConstraint.organisation_a_id == low,
+            PairConstraint.organisation_b_id == high,
         )
     )
     if existing is not None:
         raise Conflict(_("There is already a rule for these two organisations."), field="organisation_b_id")
     if kind is ConstraintKind.FIXED:
         fixed = session.scalars(
-            sa.select(PairConstraint).where(PairConstraint.site_id == site.id, PairConstraint.kind == ConstraintKind.FIXED)
+            sa.select(PairConstraint).where(
+                PairConstraint.site_id == site.id, PairConstraint.kind == ConstraintKind.FIXED
+            )
         ).all()
         if any({low, high} & {c.organisation_a_id, c.organisation_b_id} for c in fixed):
             raise Conflict(_("One of these organisations is already in a fixed pair."), field="organisation_b_id")
     constraint = PairConstraint(
-        site_id=site.id, organisation_a_id=low, organisation_b_id=high, kind=kind, note=(note or "").strip()[:300],
+        site_id=site.id,
+        organisation_a_id=low,
+        organisation_b_id=high,
+        kind=kind,
+        note=(note or "").strip()[:300],
         created_by_id=by.id,
     )
     session.add(constraint)
@@ -410,8 +463,12 @@ def add_meeting(
     if held_on > utcnow().date():
         raise InvalidInput(_("Log meetings that have taken place (the date is in the future)."), field="held_on")
     meeting = PairingMeeting(
-        pairing_id=pairing.id, held_on=held_on, attendees=attendees.strip(), notes=notes.strip(),
-        next_steps=next_steps.strip(), created_by_id=by.id,
+        pairing_id=pairing.id,
+        held_on=held_on,
+        attendees=attendees.strip(),
+        notes=notes.strip(),
+        next_steps=next_steps.strip(),
+        created_by_id=by.id,
     )
     session.add(meeting)
     session.flush()
@@ -419,8 +476,15 @@ def add_meeting(
 
 
 def save_project(
-    session: Session, pairing: Pairing, *, title: str, description: str, target_group: str, resources_needed: str,
-    status: ProjectStatus, by: User,
+    session: Session,
+    pairing: Pairing,
+    *,
+    title: str,
+    description: str,
+    target_group: str,
+    resources_needed: str,
+    status: ProjectStatus,
+    by: User,
 ) -> ProjectIdea:
     if pairing.status in (PairingStatus.PROPOSED, PairingStatus.DISSOLVED):
         raise Conflict(_("The project idea belongs to an active pairing."))

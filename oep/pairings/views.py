@@ -63,10 +63,14 @@ def _site_page(site: Site, status: int = 200, **forms):
     proposed = [p for p in pairings if p.status is PairingStatus.PROPOSED]
     rules = services.rules_for(db.session, site)
     explanations = {
-        p.id: queries.explain([m.organisation for m in p.members], profiles, names) for p in pairings if len(p.members) >= 2
+        p.id: queries.explain([m.organisation for m in p.members], profiles, names)
+        for p in pairings
+        if len(p.members) >= 2
     }
     checks = {
-        p.id: services.check_group(db.session, site, tuple(sorted(m.organisation_id for m in p.members)), rules, profiles).broken
+        p.id: services.check_group(
+            db.session, site, tuple(sorted(m.organisation_id for m in p.members)), rules, profiles
+        ).broken
         for p in proposed
     }
     swap_form = forms.get("swap_form") or SwapForm()
@@ -77,7 +81,9 @@ def _site_page(site: Site, status: int = 200, **forms):
     manual_form.organisation_ids.choices = options((i, organisations[i].name) for i in free if i in organisations)
     run_form = forms.get("run_form") or RunForm()
     taken = services.taken_ids(db.session, site)
-    run_form.organisation_ids.choices = options((i, organisations[i].name) for i in accepted if i in organisations and i not in taken)
+    run_form.organisation_ids.choices = options(
+        (i, organisations[i].name) for i in accepted if i in organisations and i not in taken
+    )
     return render_template(
         "pairings/site.html",
         site=site,
@@ -120,8 +126,12 @@ def run(site_id):
         flash(err.message, "error")
         return redirect(url_for("pairings.site", site_id=site_id))
     flash(
-        _("%(n)d organisations considered: suggestions ready (total fit %(total)d). Review them, change what you want, then confirm.",
-          n=result.organisations, total=result.total_score),
+        _(
+            "%(n)d organisations considered: suggestions ready (total fit "
+            "%(total)d). Review them, change what you want, then confirm.",
+            n=result.organisations,
+            total=result.total_score,
+        ),
         "success",
     )
     return redirect(url_for("pairings.site", site_id=site_id) + "#suggestions")
@@ -151,7 +161,11 @@ def swap(site_id):
         attach_error(form, err)
         return _site_page(site_, 422, swap_form=form)
     return render_template(
-        "pairings/swap_preview.html", site=site_, form=form, preview=preview, organisations=organisations,
+        "pairings/swap_preview.html",
+        site=site_,
+        form=form,
+        preview=preview,
+        organisations=organisations,
         reason_label=reason_label,
     )
 
@@ -170,7 +184,10 @@ def pair_manually(site_id):
         else:
             if check.broken:
                 flash(
-                    _("Pairing added, but it breaks a rule: %(rules)s.", rules="; ".join(reason_label(r) for r in check.broken)),
+                    _(
+                        "Pairing added, but it breaks a rule: %(rules)s.",
+                        rules="; ".join(reason_label(r) for r in check.broken),
+                    ),
                     "warning",
                 )
             else:
@@ -225,12 +242,17 @@ def _rules_page(site_: Site, status=200, rules_form=None, constraint_form=None):
     programme = site_.programme
     if rules_form is None:
         rules_form = RulesForm(
-            type_rule=programme.pairing_type_rule, common_language=programme.pairing_common_language,
-            no_repeat=programme.pairing_no_repeat, allow_triads=programme.pairing_allow_triads,
+            type_rule=programme.pairing_type_rule,
+            common_language=programme.pairing_common_language,
+            no_repeat=programme.pairing_no_repeat,
+            allow_triads=programme.pairing_allow_triads,
         )
     return render_template(
-        "pairings/rules.html", site=site_, rules_form=rules_form,
-        constraint_form=constraint_form or _constraint_form(site_), constraints=queries.constraints_of(site_),
+        "pairings/rules.html",
+        site=site_,
+        rules_form=rules_form,
+        constraint_form=constraint_form or _constraint_form(site_),
+        constraints=queries.constraints_of(site_),
         action_form=SimpleActionForm(),
     ), status
 
@@ -246,8 +268,12 @@ def rules(site_id):
     form = RulesForm()
     if form.validate_on_submit():
         services.update_rules(
-            db.session, site_.programme, type_rule=form.type_rule.data, common_language=form.common_language.data,
-            no_repeat=form.no_repeat.data, allow_triads=form.allow_triads.data,
+            db.session,
+            site_.programme,
+            type_rule=form.type_rule.data,
+            common_language=form.common_language.data,
+            no_repeat=form.no_repeat.data,
+            allow_triads=form.allow_triads.data,
         )
         flash(_("Pairing rules saved for the whole programme."), "success")
         return redirect(url_for("pairings.rules", site_id=site_id))
@@ -262,8 +288,13 @@ def add_constraint(site_id):
     if form.validate_on_submit():
         try:
             services.add_constraint(
-                db.session, site_, form.organisation_a_id.data, form.organisation_b_id.data,
-                ConstraintKind(form.kind.data), form.note.data or "", current_user,
+                db.session,
+                site_,
+                form.organisation_a_id.data,
+                form.organisation_b_id.data,
+                ConstraintKind(form.kind.data),
+                form.note.data or "",
+                current_user,
             )
         except DomainError as err:
             attach_error(form, err)
@@ -302,7 +333,9 @@ def _workspace_page(pairing: Pairing, status=200, **forms):
     profiles = services.profiles(db.session, [m.organisation_id for m in pairing.members])
     project = pairing.project
     project_form = forms.get("project_form") or (
-        ProjectForm(obj=project, status=project.status.value) if project else ProjectForm(status=ProjectStatus.IDEA.value)
+        ProjectForm(obj=project, status=project.status.value)
+        if project
+        else ProjectForm(status=ProjectStatus.IDEA.value)
     )
     return render_template(
         "pairings/workspace.html",
@@ -332,8 +365,13 @@ def add_meeting(pairing_id):
     if form.validate_on_submit():
         try:
             services.add_meeting(
-                db.session, pairing, held_on=form.held_on.data, attendees=form.attendees.data or "",
-                notes=form.notes.data or "", next_steps=form.next_steps.data or "", by=current_user,
+                db.session,
+                pairing,
+                held_on=form.held_on.data,
+                attendees=form.attendees.data or "",
+                notes=form.notes.data or "",
+                next_steps=form.next_steps.data or "",
+                by=current_user,
             )
         except DomainError as err:
             attach_error(form, err)
@@ -351,9 +389,14 @@ def save_project(pairing_id):
     if form.validate_on_submit():
         try:
             services.save_project(
-                db.session, pairing, title=form.title.data, description=form.description.data or "",
-                target_group=form.target_group.data or "", resources_needed=form.resources_needed.data or "",
-                status=ProjectStatus(form.status.data), by=current_user,
+                db.session,
+                pairing,
+                title=form.title.data,
+                description=form.description.data or "",
+                target_group=form.target_group.data or "",
+                resources_needed=form.resources_needed.data or "",
+                status=ProjectStatus(form.status.data),
+                by=current_user,
             )
         except DomainError as err:
             attach_error(form, err)
@@ -395,7 +438,9 @@ def programme_overview(programme_id):
     pairings = queries.programme_pairings(current_user, programme)
     progress = queries.progress([p.id for p in pairings])
     return render_template(
-        "pairings/programme.html", programme=programme, pairings=pairings, progress=progress,
+        "pairings/programme.html",
+        programme=programme,
+        pairings=pairings,
+        progress=progress,
         sites=programme_queries.sites_of_programme_for(current_user, programme),
     )
-

@@ -25,43 +25,66 @@ class ProgrammeForm(FlaskForm):
     description = TextAreaField(_l("Public description"), validators=[Length(max=5000)])
     starts_on = DateField(_l("Starts on"), validators=[InputRequired(message=_l("Enter a date."))])
     ends_on = DateField(_l("Ends on"), validators=[InputRequired(message=_l("Enter a date."))])
-    languages = MultiCheckboxField(_l("Languages of the programme"), validators=[DataRequired(message=_l("Choose at least one language."))])
+    languages = MultiCheckboxField(
+        _l("Languages of the programme"), validators=[DataRequired(message=_l("Choose at least one language."))]
+    )
     registration_open = BooleanField(_l("Organisations may register now"))
     completion_min_attendance_percent = IntegerField(
         _l("Share of course hours needed for completion (%)"),
         default=80,
-        validators=[InputRequired(message=_l("Enter a number.")), NumberRange(0, 100, message=_l("Enter a number between 0 and 100."))],
+        validators=[
+            InputRequired(message=_l("Enter a number.")),
+            NumberRange(0, 100, message=_l("Enter a number between 0 and 100.")),
+        ],
     )
     completion_requires_mandatory_modules = BooleanField(_l("Every mandatory module must be attended"), default=True)
     left_early_credit_percent = IntegerField(
         _l("“Left early” counts for this share of a session's hours (%)"),
         default=50,
-        validators=[InputRequired(message=_l("Enter a number.")), NumberRange(0, 100, message=_l("Enter a number between 0 and 100."))],
+        validators=[
+            InputRequired(message=_l("Enter a number.")),
+            NumberRange(0, 100, message=_l("Enter a number between 0 and 100.")),
+        ],
     )
     warning_min_held_sessions = IntegerField(
         _l("Warn about low attendance after this many held sessions"),
         default=3,
-        validators=[InputRequired(message=_l("Enter a number.")), NumberRange(1, 100, message=_l("Enter a number between 1 and 100."))],
+        validators=[
+            InputRequired(message=_l("Enter a number.")),
+            NumberRange(1, 100, message=_l("Enter a number between 1 and 100.")),
+        ],
     )
     warning_consecutive_absences = IntegerField(
         _l("Warn after this many absences in a row"),
         default=3,
-        validators=[InputRequired(message=_l("Enter a number.")), NumberRange(1, 100, message=_l("Enter a number between 1 and 100."))],
+        validators=[
+            InputRequired(message=_l("Enter a number.")),
+            NumberRange(1, 100, message=_l("Enter a number between 1 and 100.")),
+        ],
     )
     checkin_opens_minutes = IntegerField(
         _l("Self check-in opens this many minutes before the start"),
         default=30,
-        validators=[InputRequired(message=_l("Enter a number.")), NumberRange(0, 1440, message=_l("Enter a number between 0 and 1440."))],
+        validators=[
+            InputRequired(message=_l("Enter a number.")),
+            NumberRange(0, 1440, message=_l("Enter a number between 0 and 1440.")),
+        ],
     )
     checkin_grace_minutes = IntegerField(
         _l("Checked in later than this many minutes after the start counts as late"),
         default=10,
-        validators=[InputRequired(message=_l("Enter a number.")), NumberRange(0, 240, message=_l("Enter a number between 0 and 240."))],
+        validators=[
+            InputRequired(message=_l("Enter a number.")),
+            NumberRange(0, 240, message=_l("Enter a number between 0 and 240.")),
+        ],
     )
     checkin_code_seconds = IntegerField(
         _l("The check-in code changes every … seconds"),
         default=30,
-        validators=[InputRequired(message=_l("Enter a number.")), NumberRange(10, 600, message=_l("Enter a number between 10 and 600."))],
+        validators=[
+            InputRequired(message=_l("Enter a number.")),
+            NumberRange(10, 600, message=_l("Enter a number between 10 and 600.")),
+        ],
     )
     certificate_signatory_name = StringField(_l("Certificate signatory"), validators=[Length(max=200)], filters=[strip])
     certificate_signatory_title = StringField(_l("Signatory's title"), validators=[Length(max=200)], filters=[strip])
@@ -97,7 +120,10 @@ class ModuleForm(FlaskForm):
     hours = LocalDecimalField(
         _l("Hours"),
         places=1,
-        validators=[InputRequired(message=_l("Enter the number of hours.")), NumberRange(min=0.5, max=999, message=_l("Enter between 0.5 and 999 hours."))],
+        validators=[
+            InputRequired(message=_l("Enter the number of hours.")),
+            NumberRange(min=0.5, max=999, message=_l("Enter between 0.5 and 999 hours.")),
+        ],
     )
     mandatory = BooleanField(_l("Mandatory"), default=True)
 

@@ -32,9 +32,7 @@ class Programme(db.Model):
     __tablename__ = "programmes"
     __table_args__ = (
         sa.CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
-        sa.CheckConstraint(
-            "completion_min_attendance_percent BETWEEN 0 AND 100", name="attendance_percent_range"
-        ),
+        sa.CheckConstraint("completion_min_attendance_percent BETWEEN 0 AND 100", name="attendance_percent_range"),
         sa.CheckConstraint("left_early_credit_percent BETWEEN 0 AND 100", name="left_early_range"),
         sa.CheckConstraint("warning_min_held_sessions >= 1", name="warning_sessions_positive"),
         sa.CheckConstraint("warning_consecutive_absences >= 1", name="warning_absences_positive"),
@@ -85,9 +83,7 @@ class Programme(db.Model):
     certificate_signatory_name: Mapped[str] = mapped_column(sa.String(200), default="")
     certificate_signatory_title: Mapped[str] = mapped_column(sa.String(200), default="")
     certificate_signature_file: Mapped[str | None] = mapped_column(sa.String(100))
-    funder_acknowledgement: Mapped[str] = mapped_column(
-        sa.Text, default=DEFAULT_FUNDER_ACKNOWLEDGEMENT
-    )
+    funder_acknowledgement: Mapped[str] = mapped_column(sa.Text, default=DEFAULT_FUNDER_ACKNOWLEDGEMENT)
     emblem_file: Mapped[str | None] = mapped_column(sa.String(100))
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -133,9 +129,7 @@ class Site(db.Model):
     calendar_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_calendar_token)
 
     programme: Mapped[Programme] = relationship(back_populates="sites")
-    trainers: Mapped[list[User]] = relationship(
-        secondary=site_trainers, back_populates="sites", order_by="User.name"
-    )
+    trainers: Mapped[list[User]] = relationship(secondary=site_trainers, back_populates="sites", order_by="User.name")
     committee_members: Mapped[list[CommitteeMember]] = relationship(
         back_populates="site",
         order_by="CommitteeMember.name",
@@ -159,9 +153,7 @@ class Module(db.Model):
     __table_args__ = (sa.CheckConstraint("hours > 0", name="hours_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    programme_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("programmes.id", ondelete="CASCADE"), index=True
-    )
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     title: Mapped[str] = mapped_column(sa.String(200))
     summary: Mapped[str] = mapped_column(sa.Text, default="")
@@ -207,8 +199,6 @@ class CommitteeMember(db.Model):
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     organisation: Mapped[str] = mapped_column(sa.String(200), default="")
-    category: Mapped[CommitteeCategory] = mapped_column(
-        enum_type(CommitteeCategory, "committee_category")
-    )
+    category: Mapped[CommitteeCategory] = mapped_column(enum_type(CommitteeCategory, "committee_category"))
 
     site: Mapped[Site] = relationship(back_populates="committee_members")

@@ -49,9 +49,7 @@ def visible_programmes_stmt(user: User):
 
 
 def get_site_or_404(user: User, site_id: int) -> Site:
-    site = db.session.scalar(
-        visible_sites_stmt(user).where(Site.id == site_id).options(joinedload(Site.programme))
-    )
+    site = db.session.scalar(visible_sites_stmt(user).where(Site.id == site_id).options(joinedload(Site.programme)))
     if site is None:
         abort(404)
     return site

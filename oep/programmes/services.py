@@ -148,7 +148,11 @@ def delete_module(session: Session, module: Module) -> None:
     used = session.scalar(sa.select(sa.func.count()).where(ScheduledSession.module_id == module.id))
     if used:
         raise Conflict(
-            _("“%(title)s” has %(n)d scheduled session(s) and cannot be deleted. Delete or move them first.", title=module.title, n=used)
+            _(
+                "“%(title)s” has %(n)d scheduled session(s) and cannot be deleted. Delete or move them first.",
+                title=module.title,
+                n=used,
+            )
         )
     session.delete(module)
     session.flush()
@@ -189,4 +193,3 @@ def update_committee_member(session: Session, member: CommitteeMember, **fields)
 def remove_committee_member(session: Session, member: CommitteeMember) -> None:
     session.delete(member)
     session.flush()
-

@@ -50,7 +50,9 @@ def _programme_fields(form: ProgrammeForm) -> dict:
     fields["funder_acknowledgement"] = (fields["funder_acknowledgement"] or "").strip()
     fields["emblem_file"] = store_image(form.emblem.data, "emblem") if form.emblem.data else None
     fields["certificate_signature_file"] = (
-        store_image(form.certificate_signature.data, "certificate_signature") if form.certificate_signature.data else None
+        store_image(form.certificate_signature.data, "certificate_signature")
+        if form.certificate_signature.data
+        else None
     )
     return fields
 

@@ -40,7 +40,11 @@ def healthz():
     except Exception as exc:  # any failure to reach the database means "not healthy"
         log.warning("Health check: database unreachable: %s", exc)
         db.session.rollback()
-        return {"status": "error", "database": "unreachable", "reason": type(exc).__name__ + ": " + str(exc).splitlines()[0][:200]}, 503
+        return {
+            "status": "error",
+            "database": "unreachable",
+            "reason": type(exc).__name__ + ": " + str(exc).splitlines()[0][:200],
+        }, 503
     return {"status": "ok", "database": "ok"}
 
 

@@ -71,7 +71,7 @@ def bars(title: str, labels: list[str], values: list[float | None], percent: boo
     ax.set_yticks(positions, [_short(label) for label in labels])
     ax.set_title(title)
     top = max(shown + [0])
-    for y, value in zip(positions, values):
+    for y, value in zip(positions, values, strict=True):
         text = "—" if value is None else (f"{value * 100:.0f} %" if percent else f"{value:g}")
         ax.text((value or 0) + (0.01 if percent else top * 0.01 + 0.01), y, text, va="center", fontsize=8)
     if percent:
@@ -91,9 +91,9 @@ def weekly_line(title: str, weeks: list[date], rates: list[float | None], marks_
 
     fig = _figure(2.6)
     ax = fig.add_subplot()
-    points = [(w, r) for w, r in zip(weeks, rates) if r is not None]
+    points = [(w, r) for w, r in zip(weeks, rates, strict=True) if r is not None]
     if points:
-        xs, ys = zip(*points)
+        xs, ys = zip(*points, strict=True)
         ax.plot(xs, ys, color=BLUE, marker="o", markersize=3.5, linewidth=1.6)
         average = sum(ys) / len(ys)
         ax.axhline(average, color=GREY, linewidth=0.8, linestyle="--")
@@ -108,8 +108,15 @@ def weekly_line(title: str, weeks: list[date], rates: list[float | None], marks_
     return _svg(fig)
 
 
-def heat_map(title: str, rows: list[str], columns: list[str], offers: list[list[int]], needs: list[list[int]],
-             offer_label: str, need_label: str) -> str:
+def heat_map(
+    title: str,
+    rows: list[str],
+    columns: list[str],
+    offers: list[list[int]],
+    needs: list[list[int]],
+    offer_label: str,
+    need_label: str,
+) -> str:
     """Two heat maps side by side — organisations offering each competence and needing it,
     by organisation type — with the count written in each cell."""
     fig = _figure(1.2 + 0.3 * max(len(rows), 1))
@@ -122,8 +129,15 @@ def heat_map(title: str, rows: list[str], columns: list[str], offers: list[list[
         for y, line in enumerate(matrix):
             for x, value in enumerate(line):
                 if value:
-                    ax.text(x, y, str(value), ha="center", va="center", fontsize=7,
-                            color="white" if value > top * 0.6 else "black")
+                    ax.text(
+                        x,
+                        y,
+                        str(value),
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color="white" if value > top * 0.6 else "black",
+                    )
         for side in ("top", "right", "left", "bottom"):
             ax.spines[side].set_visible(False)
         ax.tick_params(length=0)
@@ -132,16 +146,18 @@ def heat_map(title: str, rows: list[str], columns: list[str], offers: list[list[
     return _svg(fig)
 
 
-def change(title: str, labels: list[str], before: list[float], after: list[float], before_label: str, after_label: str) -> str:
+def change(
+    title: str, labels: list[str], before: list[float], after: list[float], before_label: str, after_label: str
+) -> str:
     """Start and end averages per line, joined: the length of each line is the change."""
     fig = _figure(1.0 + 0.3 * max(len(labels), 1))
     ax = fig.add_subplot()
     positions = list(range(len(labels)))[::-1]
-    for y, b, a in zip(positions, before, after):
+    for y, b, a in zip(positions, before, after, strict=True):
         ax.plot([b, a], [y, y], color=RED if a < b else BLUE, linewidth=2, zorder=1)
     ax.scatter(before, positions, color=GREY, s=22, zorder=2, label=before_label)
     ax.scatter(after, positions, color=BLUE, s=22, zorder=3, label=after_label)
-    for y, b, a in zip(positions, before, after):
+    for y, b, a in zip(positions, before, after, strict=True):
         ax.text(max(a, b) + 0.08, y, f"{a - b:+.1f}", va="center", fontsize=7.5)
     ax.set_yticks(positions, [_short(label) for label in labels])
     ax.set_xlim(1, 5.6)
@@ -177,16 +193,34 @@ def attach(report: Report, progress=None) -> Report:
         types = report.competence_types
         offers = [[row[4 + 2 * i] for i in range(len(types))] for row in cm.rows]
         needs = [[row[5 + 2 * i] for i in range(len(types))] for row in cm.rows]
-        charts.append(Chart("competence-map", cm.title, competence_matrix(report), heat_map(
-            cm.title, _column(cm, 0), types, offers, needs, _("Offered by"), _("Needed by"))))
+        charts.append(
+            Chart(
+                "competence-map",
+                cm.title,
+                competence_matrix(report),
+                heat_map(cm.title, _column(cm, 0), types, offers, needs, _("Offered by"), _("Needed by")),
+            )
+        )
     em = report.empowerment_competences
     if em.rows:
-        charts.append(Chart("empowerment", em.title, em, change(
-            em.title, _column(em, 0), _column(em, 3), _column(em, 4), _("At the start"), _("At the end"))))
+        charts.append(
+            Chart(
+                "empowerment",
+                em.title,
+                em,
+                change(em.title, _column(em, 0), _column(em, 3), _column(em, 4), _("At the start"), _("At the end")),
+            )
+        )
     fb = report.feedback_questions
     if any(row[6] for row in fb.rows):
-        charts.append(Chart("feedback", _("Feedback: average rating"), fb, bars(
-            _("Feedback: average rating (1-5)"), _column(fb, 0), _column(fb, 7), colour=ORANGE)))
+        charts.append(
+            Chart(
+                "feedback",
+                _("Feedback: average rating"),
+                fb,
+                bars(_("Feedback: average rating (1-5)"), _column(fb, 0), _column(fb, 7), colour=ORANGE),
+            )
+        )
     report.charts = charts
     step("charts")
     if report.consolidated:  # each site's attendance over time (its modules are a table)
@@ -194,7 +228,9 @@ def attach(report: Report, progress=None) -> Report:
             site_charts = []
             if section.weeks.rows:
                 t = section.weeks
-                site_charts.append(Chart("weeks", t.title, t, weekly_line(t.title, _column(t, 0), _column(t, 4), _("average"))))
+                site_charts.append(
+                    Chart("weeks", t.title, t, weekly_line(t.title, _column(t, 0), _column(t, 4), _("average")))
+                )
             section.charts = site_charts
             step(f"charts:{section.site_id}")
     return report

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -224,10 +224,25 @@ class Report:
         """Every table of the report, in its order: the sheets of the XLSX, the CSV files."""
         tables = [self.key_figures, self.organisation_types, self.modules, self.weeks]
         for section in self.sites:
-            tables += [section.organisations, section.committee, section.modules, section.weeks, section.exchanges,
-                       section.workshops, section.projects, section.feedback]
-        tables += [self.competence_map, self.feedback_questions, self.feedback_sites, self.empowerment_competences,
-                   self.empowerment_types, self.annex_sessions, self.annex_organisations]
+            tables += [
+                section.organisations,
+                section.committee,
+                section.modules,
+                section.weeks,
+                section.exchanges,
+                section.workshops,
+                section.projects,
+                section.feedback,
+            ]
+        tables += [
+            self.competence_map,
+            self.feedback_questions,
+            self.feedback_sites,
+            self.empowerment_competences,
+            self.empowerment_types,
+            self.annex_sessions,
+            self.annex_organisations,
+        ]
         if self.annex_participants is not None:
             tables.append(self.annex_participants)
         return tables
@@ -255,28 +270,72 @@ def figures_of(totals: Totals, empowerment_change: float | None = None) -> list[
         Figure("organisations", _("Organisations taking part"), totals.organisations),
         Figure("participants", _("Participants"), totals.participants),
         Figure(
-            "sessions", _("Course sessions held"), totals.course_sessions_held,
+            "sessions",
+            _("Course sessions held"),
+            totals.course_sessions_held,
             detail=_("and %(n)d workshops, events and meetings", n=totals.other_sessions_held),
         ),
         Figure("hours", _("Hours of training delivered"), totals.course_hours_held, "number"),
-        Figure("attendance", _("Attendance rate"), totals.attendance_rate, "percent",
-               _("%(attended)d of %(marks)d marks at course sessions", attended=totals.attended, marks=totals.marks)),
-        Figure("completion", _("Completion rate"), totals.completion_rate, "percent",
-               _("%(complete)d of %(participants)d participants complete", complete=totals.complete, participants=totals.participants)),
-        Figure("certificates", _("Certificates issued"), totals.certificates,
-               detail=_("%(completion)d of completion, %(participation)d of participation",
-                        completion=totals.certificates_completion, participation=totals.certificates_participation)),
+        Figure(
+            "attendance",
+            _("Attendance rate"),
+            totals.attendance_rate,
+            "percent",
+            _("%(attended)d of %(marks)d marks at course sessions", attended=totals.attended, marks=totals.marks),
+        ),
+        Figure(
+            "completion",
+            _("Completion rate"),
+            totals.completion_rate,
+            "percent",
+            _(
+                "%(complete)d of %(participants)d participants complete",
+                complete=totals.complete,
+                participants=totals.participants,
+            ),
+        ),
+        Figure(
+            "certificates",
+            _("Certificates issued"),
+            totals.certificates,
+            detail=_(
+                "%(completion)d of completion, %(participation)d of participation",
+                completion=totals.certificates_completion,
+                participation=totals.certificates_participation,
+            ),
+        ),
         Figure("pairings", _("Pairings formed"), totals.pairings),
         Figure("workshops", _("Workshops delivered"), totals.workshops),
-        Figure("reached", _("Community members reached"), totals.reached,
-               detail=_("%(newcomers)d newcomers, %(residents)d long-time residents", newcomers=totals.newcomers, residents=totals.residents)),
+        Figure(
+            "reached",
+            _("Community members reached"),
+            totals.reached,
+            detail=_(
+                "%(newcomers)d newcomers, %(residents)d long-time residents",
+                newcomers=totals.newcomers,
+                residents=totals.residents,
+            ),
+        ),
         Figure("projects", _("Project ideas"), totals.project_ideas),
-        Figure("feedback", _("Feedback answers"), totals.feedback_answers,
-               detail=_("average rating %(average)s of 5", average=totals.feedback_average) if totals.feedback_average is not None else ""),
+        Figure(
+            "feedback",
+            _("Feedback answers"),
+            totals.feedback_answers,
+            detail=_("average rating %(average)s of 5", average=totals.feedback_average)
+            if totals.feedback_average is not None
+            else "",
+        ),
     ]
     if empowerment_change is not None:
-        figures.append(Figure("empowerment", _("Average change in self-assessment"), round(empowerment_change, 2), "number",
-                              _("points on a scale of 1 to 5, start to end of the programme")))
+        figures.append(
+            Figure(
+                "empowerment",
+                _("Average change in self-assessment"),
+                round(empowerment_change, 2),
+                "number",
+                _("points on a scale of 1 to 5, start to end of the programme"),
+            )
+        )
     return figures
 
 
@@ -287,7 +346,9 @@ def figures_table(key: str, title: str, figures: list[Figure]) -> Table:
             rows.append([f.label, None if f.value is None else round(f.value * 100, 1), "%", f.detail])
         else:
             rows.append([f.label, f.value, "", f.detail])
-    return Table(key, title, [_("Figure"), _("Value"), _("Unit"), _("Detail")], rows, ["text", "number", "text", "text"])
+    return Table(
+        key, title, [_("Figure"), _("Value"), _("Unit"), _("Detail")], rows, ["text", "number", "text", "text"]
+    )
 
 
 # --- the builder --------------------------------------------------------------------------------
@@ -340,15 +401,25 @@ def build(
     # Completion, per site (grouped by participant, four queries a site)
     progress_by_site = {}
     for site in sites:
-        progress_by_site[site.id] = completion.progress_for_participants(session, site, completion.roster_ids_of_site(site))
+        progress_by_site[site.id] = completion.progress_for_participants(
+            session, site, completion.roster_ids_of_site(site)
+        )
         step(f"completion:{site.id}")
 
     # Sessions in the period, and their attendance grouped by session
     sessions = session.execute(
         sa.select(
-            ScheduledSession.id, ScheduledSession.site_id, ScheduledSession.kind, ScheduledSession.module_id,
-            ScheduledSession.title, ScheduledSession.starts_at, ScheduledSession.duration_minutes, ScheduledSession.status,
-            ScheduledSession.headcount_total, ScheduledSession.headcount_newcomers, ScheduledSession.headcount_residents,
+            ScheduledSession.id,
+            ScheduledSession.site_id,
+            ScheduledSession.kind,
+            ScheduledSession.module_id,
+            ScheduledSession.title,
+            ScheduledSession.starts_at,
+            ScheduledSession.duration_minutes,
+            ScheduledSession.status,
+            ScheduledSession.headcount_total,
+            ScheduledSession.headcount_newcomers,
+            ScheduledSession.headcount_residents,
             ScheduledSession.pairing_id,
         )
         .where(_in_period(ScheduledSession.starts_at, ScheduledSession.site_id, bounds))
@@ -381,7 +452,10 @@ def build(
     certificates = Counter()
     for site_id, kind, n in session.execute(
         sa.select(Certificate.site_id, Certificate.kind, sa.func.count())
-        .where(Certificate.status == CertificateStatus.VALID, _in_period(Certificate.issued_at, Certificate.site_id, bounds))
+        .where(
+            Certificate.status == CertificateStatus.VALID,
+            _in_period(Certificate.issued_at, Certificate.site_id, bounds),
+        )
         .group_by(Certificate.site_id, Certificate.kind)
     ):
         certificates[(site_id, kind)] = n
@@ -475,8 +549,15 @@ def build(
             lines = [progress_map[p.id] for p in members if p.id in progress_map]
             rates = [line.attendance_rate for line in lines if line.attendance_rate is not None]
             complete = sum(1 for line in lines if line.complete)
-            org_table_rows.append([org.name, str(OrganisationType(org.type).label), len(members), complete,
-                                   sum(rates) / len(rates) if rates else None])
+            org_table_rows.append(
+                [
+                    org.name,
+                    str(OrganisationType(org.type).label),
+                    len(members),
+                    complete,
+                    sum(rates) / len(rates) if rates else None,
+                ]
+            )
             org_lines[org.id] = (len(members), complete, sum(rates) / len(rates) if rates else None)
             totals.organisations += 1
             totals.participants += len(members)
@@ -511,17 +592,32 @@ def build(
                 totals.reached += row.headcount_total or 0
                 totals.newcomers += row.headcount_newcomers or 0
                 totals.residents += row.headcount_residents or 0
-                workshop_rows.append([
-                    to_local(row.starts_at, site.timezone).replace(tzinfo=None), row.kind.label, row.title,
-                    " · ".join(pairing_names.get(row.pairing_id, [])), row.headcount_total,
-                    row.headcount_newcomers, row.headcount_residents,
-                ])
+                workshop_rows.append(
+                    [
+                        to_local(row.starts_at, site.timezone).replace(tzinfo=None),
+                        row.kind.label,
+                        row.title,
+                        " · ".join(pairing_names.get(row.pairing_id, [])),
+                        row.headcount_total,
+                        row.headcount_newcomers,
+                        row.headcount_residents,
+                    ]
+                )
 
         module_rows = []
         for module in modules:
             held, minutes, n_marks, n_attended = per_module.get(module.id, (0, 0, 0, 0))
-            module_rows.append([module.title, _("yes") if module.mandatory else _("no"), held, round(minutes / 60, 1), n_marks,
-                                n_attended, _rate(n_attended, n_marks)])
+            module_rows.append(
+                [
+                    module.title,
+                    _("yes") if module.mandatory else _("no"),
+                    held,
+                    round(minutes / 60, 1),
+                    n_marks,
+                    n_attended,
+                    _rate(n_attended, n_marks),
+                ]
+            )
             total = module_totals[module.id]
             for i, value in enumerate((held, minutes, n_marks, n_attended)):
                 total[i] += value
@@ -553,7 +649,11 @@ def build(
         for pairing in pairings_by_site[site.id]:
             names = pairing_names[pairing.id]
             exchanges = [
-                (org_names.get(e.teacher_id, "?"), org_names.get(e.learner_id, "?"), competence_names.get(e.competence_id, "?"))
+                (
+                    org_names.get(e.teacher_id, "?"),
+                    org_names.get(e.learner_id, "?"),
+                    competence_names.get(e.competence_id, "?"),
+                )
                 for e in pairing.exchanges
             ]
             for teacher, learner, competence in exchanges:
@@ -562,65 +662,135 @@ def build(
             if project is not None:
                 totals.project_ideas += 1
                 project_rows.append([project.title, " · ".join(names), project.status.label, project.target_group])
-            pairing_views.append(PairingView(
-                names=names, status=str(pairing.status.label), exchanges=exchanges,
-                project=project.title if project else "", project_status=str(project.status.label) if project else "",
-                workshops=workshops_by_pairing[pairing.id], reached=reach_by_pairing[pairing.id],
-            ))
+            pairing_views.append(
+                PairingView(
+                    names=names,
+                    status=str(pairing.status.label),
+                    exchanges=exchanges,
+                    project=project.title if project else "",
+                    project_status=str(project.status.label) if project else "",
+                    workshops=workshops_by_pairing[pairing.id],
+                    reached=reach_by_pairing[pairing.id],
+                )
+            )
             totals.pairings += 1
 
         check = committee_check(committee[site.id])
-        committee_rows = [[category.label, n] for category, n in sorted(check.by_category.items(), key=lambda kv: str(kv[0].label))]
+        committee_rows = [
+            [category.label, n] for category, n in sorted(check.by_category.items(), key=lambda kv: str(kv[0].label))
+        ]
         fb = feedback_by_site.get(site.id)
         if fb is not None:
             totals.feedback_answers += fb.answers
             totals.feedback_points += sum(int(getattr(fb, q) or 0) for q in QUESTIONS)
         feedback_rows = [
-            [str(label), round(int(getattr(fb, q) or 0) / fb.answers, 2) if fb and fb.answers else None, fb.answers if fb else 0]
+            [
+                str(label),
+                round(int(getattr(fb, q) or 0) / fb.answers, 2) if fb and fb.answers else None,
+                fb.answers if fb else 0,
+            ]
             for q, label in QUESTIONS.items()
         ]
 
         trainers = [t.name for t in site.trainers]
         prefix = f"{site.city}: "
-        sections.append(SiteSection(
-            site_id=site.id, anchor=f"site-{site.id}", city=site.city, country=site.country,
-            partner=site.partner_organisation, trainers=trainers, totals=totals, figures=figures_of(totals),
-            organisation_types=", ".join(
-                f"{label} {n}" for label, n in sorted(Counter(row[1] for row in org_table_rows).items(), key=lambda kv: -kv[1])
-            ),
-            organisations=Table(f"organisations-{site.id}", prefix + _("Organisations"),
-                                [_("Organisation"), _("Type"), _("Participants"), _("Complete"), _("Average attendance rate")],
-                                org_table_rows, ["text", "text", "int", "int", "percent"]),
-            committee=Table(f"committee-{site.id}", prefix + _("Committee"), [_("Group represented"), _("Members")],
-                            committee_rows, ["text", "int"]),
-            committee_problems=check.problems,
-            modules=Table(f"modules-{site.id}", prefix + _("Modules"),
-                          [_("Module"), _("Mandatory"), _("Sessions held"), _("Hours"), _("Marks"), _("Attended"), _("Attendance rate")],
-                          module_rows, ["text", "text", "int", "number", "int", "int", "percent"]),
-            weeks=Table(f"weeks-{site.id}", prefix + _("Attendance by week"),
-                        [_("Week of"), _("Sessions held"), _("Marks"), _("Attended"), _("Attendance rate")],
-                        week_rows, ["date", "int", "int", "int", "percent"]),
-            falling=falling,
-            pairings=pairing_views,
-            exchanges=Table(f"exchanges-{site.id}", prefix + _("Pairings"),
-                            [_("Pairing"), _("Teaches"), _("Learns"), _("Competence")], exchange_rows,
-                            ["text", "text", "text", "text"]),
-            workshops=Table(f"workshops-{site.id}", prefix + _("Workshops and events"),
-                            [_("Date"), _("Kind"), _("Title"), _("Delivered by"), _("People reached"), _("Newcomers"),
-                             _("Long-time residents")],
-                            workshop_rows, ["datetime", "text", "text", "text", "int", "int", "int"]),
-            projects=Table(f"projects-{site.id}", prefix + _("Project ideas"),
-                           [_("Project"), _("Pairing"), _("Status"), _("Target group")], project_rows,
-                           ["text", "text", "text", "text"]),
-            feedback=Table(f"feedback-{site.id}", prefix + _("Feedback"), [_("Question"), _("Average (1-5)"), _("Answers")],
-                           feedback_rows, ["text", "number", "int"]),
-            comments=comments.get(site.id, []),
-            narratives=[
-                (section.value, str(section.label), markdown.render(narratives[site.id][section]))
-                for section in NarrativeSection
-                if section in narratives[site.id]
-            ],
-        ))
+        sections.append(
+            SiteSection(
+                site_id=site.id,
+                anchor=f"site-{site.id}",
+                city=site.city,
+                country=site.country,
+                partner=site.partner_organisation,
+                trainers=trainers,
+                totals=totals,
+                figures=figures_of(totals),
+                organisation_types=", ".join(
+                    f"{label} {n}"
+                    for label, n in sorted(Counter(row[1] for row in org_table_rows).items(), key=lambda kv: -kv[1])
+                ),
+                organisations=Table(
+                    f"organisations-{site.id}",
+                    prefix + _("Organisations"),
+                    [_("Organisation"), _("Type"), _("Participants"), _("Complete"), _("Average attendance rate")],
+                    org_table_rows,
+                    ["text", "text", "int", "int", "percent"],
+                ),
+                committee=Table(
+                    f"committee-{site.id}",
+                    prefix + _("Committee"),
+                    [_("Group represented"), _("Members")],
+                    committee_rows,
+                    ["text", "int"],
+                ),
+                committee_problems=check.problems,
+                modules=Table(
+                    f"modules-{site.id}",
+                    prefix + _("Modules"),
+                    [
+                        _("Module"),
+                        _("Mandatory"),
+                        _("Sessions held"),
+                        _("Hours"),
+                        _("Marks"),
+                        _("Attended"),
+                        _("Attendance rate"),
+                    ],
+                    module_rows,
+                    ["text", "text", "int", "number", "int", "int", "percent"],
+                ),
+                weeks=Table(
+                    f"weeks-{site.id}",
+                    prefix + _("Attendance by week"),
+                    [_("Week of"), _("Sessions held"), _("Marks"), _("Attended"), _("Attendance rate")],
+                    week_rows,
+                    ["date", "int", "int", "int", "percent"],
+                ),
+                falling=falling,
+                pairings=pairing_views,
+                exchanges=Table(
+                    f"exchanges-{site.id}",
+                    prefix + _("Pairings"),
+                    [_("Pairing"), _("Teaches"), _("Learns"), _("Competence")],
+                    exchange_rows,
+                    ["text", "text", "text", "text"],
+                ),
+                workshops=Table(
+                    f"workshops-{site.id}",
+                    prefix + _("Workshops and events"),
+                    [
+                        _("Date"),
+                        _("Kind"),
+                        _("Title"),
+                        _("Delivered by"),
+                        _("People reached"),
+                        _("Newcomers"),
+                        _("Long-time residents"),
+                    ],
+                    workshop_rows,
+                    ["datetime", "text", "text", "text", "int", "int", "int"],
+                ),
+                projects=Table(
+                    f"projects-{site.id}",
+                    prefix + _("Project ideas"),
+                    [_("Project"), _("Pairing"), _("Status"), _("Target group")],
+                    project_rows,
+                    ["text", "text", "text", "text"],
+                ),
+                feedback=Table(
+                    f"feedback-{site.id}",
+                    prefix + _("Feedback"),
+                    [_("Question"), _("Average (1-5)"), _("Answers")],
+                    feedback_rows,
+                    ["text", "number", "int"],
+                ),
+                comments=comments.get(site.id, []),
+                narratives=[
+                    (section.value, str(section.label), markdown.render(narratives[site.id][section]))
+                    for section in NarrativeSection
+                    if section in narratives[site.id]
+                ],
+            )
+        )
         step(f"site:{site.id}")
 
     totals = sum((s.totals for s in sections), Totals())
@@ -628,18 +798,34 @@ def build(
     # Programme-wide tables
     type_counts = Counter(OrganisationType(row.type) for row in org_rows)
     organisation_types = Table(
-        "organisation-types", _("Organisations by type"), [_("Type"), _("Organisations")],
-        [[t.label, type_counts[t]] for t in OrganisationType if type_counts[t]], ["text", "int"],
+        "organisation-types",
+        _("Organisations by type"),
+        [_("Type"), _("Organisations")],
+        [[t.label, type_counts[t]] for t in OrganisationType if type_counts[t]],
+        ["text", "int"],
     )
     module_table = Table(
-        "modules", _("Attendance per module"),
+        "modules",
+        _("Attendance per module"),
         [_("Module"), _("Mandatory"), _("Sessions held"), _("Hours"), _("Marks"), _("Attended"), _("Attendance rate")],
-        [[m.title, _("yes") if m.mandatory else _("no"), module_totals[m.id][0], round(module_totals[m.id][1] / 60, 1),
-          module_totals[m.id][2], module_totals[m.id][3], _rate(module_totals[m.id][3], module_totals[m.id][2])] for m in modules],
+        [
+            [
+                m.title,
+                _("yes") if m.mandatory else _("no"),
+                module_totals[m.id][0],
+                round(module_totals[m.id][1] / 60, 1),
+                module_totals[m.id][2],
+                module_totals[m.id][3],
+                _rate(module_totals[m.id][3], module_totals[m.id][2]),
+            ]
+            for m in modules
+        ],
         ["text", "text", "int", "number", "int", "int", "percent"],
     )
     week_table = Table(
-        "weeks", _("Attendance by week"), [_("Week of"), _("Sessions held"), _("Marks"), _("Attended"), _("Attendance rate")],
+        "weeks",
+        _("Attendance by week"),
+        [_("Week of"), _("Sessions held"), _("Marks"), _("Attended"), _("Attendance rate")],
         [[week, *all_weeks[week], _rate(all_weeks[week][2], all_weeks[week][1])] for week in sorted(all_weeks)],
         ["date", "int", "int", "int", "percent"],
     )
@@ -654,53 +840,107 @@ def build(
     step("programme")
 
     feedback_questions = Table(
-        "feedback-questions", _("Feedback: answers per rating"),
+        "feedback-questions",
+        _("Feedback: answers per rating"),
         [_("Question"), *[str(n) for n in range(1, 6)], _("Answers"), _("Average (1-5)")],
         [
-            [str(label), *[distribution[q].get(n, 0) for n in range(1, 6)], sum(distribution[q].values()),
-             round(sum(n * c for n, c in distribution[q].items()) / sum(distribution[q].values()), 2) if distribution[q] else None]
+            [
+                str(label),
+                *[distribution[q].get(n, 0) for n in range(1, 6)],
+                sum(distribution[q].values()),
+                round(sum(n * c for n, c in distribution[q].items()) / sum(distribution[q].values()), 2)
+                if distribution[q]
+                else None,
+            ]
             for q, label in QUESTIONS.items()
         ],
         ["text", "int", "int", "int", "int", "int", "int", "number"],
     )
     feedback_sites = Table(
-        "feedback-sites", _("Feedback per site"), [_("Site"), _("Answers"), *[str(label) for label in QUESTION_SHORT.values()]],
+        "feedback-sites",
+        _("Feedback per site"),
+        [_("Site"), _("Answers"), *[str(label) for label in QUESTION_SHORT.values()]],
         [
-            [s.city, feedback_by_site[s.id].answers if s.id in feedback_by_site else 0,
-             *[round(int(getattr(feedback_by_site[s.id], q) or 0) / feedback_by_site[s.id].answers, 2)
-               if s.id in feedback_by_site else None for q in QUESTIONS]]
+            [
+                s.city,
+                feedback_by_site[s.id].answers if s.id in feedback_by_site else 0,
+                *[
+                    round(int(getattr(feedback_by_site[s.id], q) or 0) / feedback_by_site[s.id].answers, 2)
+                    if s.id in feedback_by_site
+                    else None
+                    for q in QUESTIONS
+                ],
+            ]
             for s in sites
         ],
         ["text", "int", *["number"] * len(QUESTIONS)],
     )
 
     annex_sessions = Table(
-        "sessions", _("Sessions"),
-        [_("Starts"), _("Site"), _("Kind"), _("Title"), _("Module"), _("Status"), _("Hours"), _("Marks"), _("Attended"), _("Attendance rate")],
+        "sessions",
+        _("Sessions"),
         [
-            [to_local(row.starts_at, by_site[row.site_id].timezone).replace(tzinfo=None), by_site[row.site_id].city,
-             row.kind.label, row.title, module_titles.get(row.module_id, ""), row.status.label,
-             round(row.duration_minutes / 60, 1), *marks.get(row.id, (None, None)),
-             _rate(marks[row.id][1], marks[row.id][0]) if row.id in marks else None]
+            _("Starts"),
+            _("Site"),
+            _("Kind"),
+            _("Title"),
+            _("Module"),
+            _("Status"),
+            _("Hours"),
+            _("Marks"),
+            _("Attended"),
+            _("Attendance rate"),
+        ],
+        [
+            [
+                to_local(row.starts_at, by_site[row.site_id].timezone).replace(tzinfo=None),
+                by_site[row.site_id].city,
+                row.kind.label,
+                row.title,
+                module_titles.get(row.module_id, ""),
+                row.status.label,
+                round(row.duration_minutes / 60, 1),
+                *marks.get(row.id, (None, None)),
+                _rate(marks[row.id][1], marks[row.id][0]) if row.id in marks else None,
+            ]
             for row in sessions
         ],
         ["datetime", "text", "text", "text", "text", "text", "number", "int", "int", "percent"],
     )
     annex_sessions_printed = Table(
-        "sessions", _("Sessions"),
+        "sessions",
+        _("Sessions"),
         [_("Starts"), _("Site"), _("Session"), _("Status"), _("Hours"), _("Marks"), _("Attendance rate")],
         [
-            [printed[0], printed[1], row.title if row.kind is SessionKind.COURSE else f"{row.title} ({row.kind.label})",
-             printed[5], printed[6], printed[7], printed[9]]
-            for row, printed in zip(sessions, annex_sessions.rows)
+            [
+                printed[0],
+                printed[1],
+                row.title if row.kind is SessionKind.COURSE else f"{row.title} ({row.kind.label})",
+                printed[5],
+                printed[6],
+                printed[7],
+                printed[9],
+            ]
+            for row, printed in zip(sessions, annex_sessions.rows, strict=True)
         ],
         ["datetime", "text", "text", "text", "number", "int", "percent"],
     )
     annex_organisations = Table(
-        "organisation-list", _("Organisations"),
-        [_("Organisation"), _("Type"), _("City"), _("Site"), _("Participants"), _("Complete"), _("Average attendance rate")],
-        [[row.name, str(OrganisationType(row.type).label), row.city, by_site[row.site_id].city, *org_lines[row.id]]
-         for row in sorted(org_rows, key=lambda r: (by_site[r.site_id].city, r.name.casefold()))],
+        "organisation-list",
+        _("Organisations"),
+        [
+            _("Organisation"),
+            _("Type"),
+            _("City"),
+            _("Site"),
+            _("Participants"),
+            _("Complete"),
+            _("Average attendance rate"),
+        ],
+        [
+            [row.name, str(OrganisationType(row.type).label), row.city, by_site[row.site_id].city, *org_lines[row.id]]
+            for row in sorted(org_rows, key=lambda r: (by_site[r.site_id].city, r.name.casefold()))
+        ],
         ["text", "text", "text", "text", "int", "int", "percent"],
     )
     annex_participants = None
@@ -713,12 +953,22 @@ def build(
                     p = progress_map.get(person.id)
                     if p is None:
                         continue
-                    rows.append([person.name, org.name, site.city, p.attended_hours, p.attendance_rate,
-                                 _("yes") if p.complete else _("no")])
+                    rows.append(
+                        [
+                            person.name,
+                            org.name,
+                            site.city,
+                            p.attended_hours,
+                            p.attendance_rate,
+                            _("yes") if p.complete else _("no"),
+                        ]
+                    )
         annex_participants = Table(
-            "participants", _("Participants"),
+            "participants",
+            _("Participants"),
             [_("Participant"), _("Organisation"), _("Site"), _("Hours attended"), _("Attendance rate"), _("Complete")],
-            rows, ["text", "text", "text", "number", "percent", "text"],
+            rows,
+            ["text", "text", "text", "number", "percent", "text"],
         )
 
     if consolidated:
@@ -728,16 +978,35 @@ def build(
         scope_label = _("Site report: %(city)s", city=sites[0].city)
         title = _("%(programme)s — %(city)s", programme=programme.name, city=sites[0].city)
     report = Report(
-        title=title, programme_name=programme.name, scope_label=scope_label, consolidated=consolidated, period=period,
-        generated_at=datetime.now(timezone.utc), language=language, emblem_file=programme.emblem_file,
+        title=title,
+        programme_name=programme.name,
+        scope_label=scope_label,
+        consolidated=consolidated,
+        period=period,
+        generated_at=datetime.now(UTC),
+        language=language,
+        emblem_file=programme.emblem_file,
         funder_acknowledgement=programme.funder_acknowledgement,
-        partners=[(s.city, s.partner_organisation) for s in sites], totals=totals, figures=figures,
-        key_figures=figures_table("key-figures", _("Key figures"), figures), organisation_types=organisation_types,
-        sites=sections, modules=module_table, weeks=week_table, alerts=alerts, competence_map=competence_map,
-        competence_types=competence_types, feedback_questions=feedback_questions, feedback_sites=feedback_sites,
-        empowerment_competences=empowerment_competences, empowerment_types=empowerment_types,
-        empowerment_summary=summary, annex_sessions=annex_sessions, annex_organisations=annex_organisations,
-        annex_participants=annex_participants, include_participants=include_participants,
+        partners=[(s.city, s.partner_organisation) for s in sites],
+        totals=totals,
+        figures=figures,
+        key_figures=figures_table("key-figures", _("Key figures"), figures),
+        organisation_types=organisation_types,
+        sites=sections,
+        modules=module_table,
+        weeks=week_table,
+        alerts=alerts,
+        competence_map=competence_map,
+        competence_types=competence_types,
+        feedback_questions=feedback_questions,
+        feedback_sites=feedback_sites,
+        empowerment_competences=empowerment_competences,
+        empowerment_types=empowerment_types,
+        empowerment_summary=summary,
+        annex_sessions=annex_sessions,
+        annex_organisations=annex_organisations,
+        annex_participants=annex_participants,
+        include_participants=include_participants,
         annex_sessions_printed=annex_sessions_printed,
     )
     return report
@@ -755,8 +1024,16 @@ def _falling(week_rows: list[list], city: str | None) -> str:
         return ""
     values = dict(before=cell(rate_before, "percent"), after=cell(rate_recent, "percent"), weeks=FALL_WEEKS)
     if city:
-        return _("Attendance in %(city)s fell from %(before)s to %(after)s over the last %(weeks)d weeks with sessions.", city=city, **values)
-    return _("Attendance across the programme fell from %(before)s to %(after)s over the last %(weeks)d weeks with sessions.", **values)
+        return _(
+            "Attendance in %(city)s fell from %(before)s to %(after)s over the last %(weeks)d weeks with sessions.",
+            city=city,
+            **values,
+        )
+    return _(
+        "Attendance across the programme fell from %(before)s to "
+        "%(after)s over the last %(weeks)d weeks with sessions.",
+        **values,
+    )
 
 
 def _competence_map(session: Session, in_scope_orgs) -> tuple[Table, list[str]]:
@@ -764,7 +1041,12 @@ def _competence_map(session: Session, in_scope_orgs) -> tuple[Table, list[str]]:
     organisation type (the heat map's cells)."""
     counts = Counter()
     for name, direction, org_type, n in session.execute(
-        sa.select(Competence.name, OrganisationCompetence.direction, Organisation.type, sa.func.count(sa.distinct(Organisation.id)))
+        sa.select(
+            Competence.name,
+            OrganisationCompetence.direction,
+            Organisation.type,
+            sa.func.count(sa.distinct(Organisation.id)),
+        )
         .join(OrganisationCompetence, OrganisationCompetence.competence_id == Competence.id)
         .join(Organisation, Organisation.id == OrganisationCompetence.organisation_id)
         .where(Organisation.id.in_(in_scope_orgs))
@@ -785,7 +1067,13 @@ def _competence_map(session: Session, in_scope_orgs) -> tuple[Table, list[str]]:
     for t in types:
         headers += [_("%(type)s: offer", type=t.label), _("%(type)s: need", type=t.label)]
     return (
-        Table("competence-map", _("Competence map"), headers, rows, ["text", "int", "int", "int", *["int"] * (2 * len(types))]),
+        Table(
+            "competence-map",
+            _("Competence map"),
+            headers,
+            rows,
+            ["text", "int", "int", "int", *["int"] * (2 * len(types))],
+        ),
         [str(t.label) for t in types],
     )
 
@@ -799,8 +1087,11 @@ def competence_matrix(report: Report) -> Table:
         for row in report.competence_map.rows
     ]
     return Table(
-        "competence-matrix", _("Competence map: offered / needed, by type"), [_("Competence"), _("Offered by"), _("Needed by"), *types],
-        rows, ["text", "int", "int", *["text"] * len(types)],
+        "competence-matrix",
+        _("Competence map: offered / needed, by type"),
+        [_("Competence"), _("Offered by"), _("Needed by"), *types],
+        rows,
+        ["text", "int", "int", *["text"] * len(types)],
     )
 
 
@@ -814,11 +1105,17 @@ def _empowerment(session: Session, programme: Programme, in_scope_orgs):
         .join(
             end,
             sa.and_(
-                end.organisation_id == start.organisation_id, end.programme_id == start.programme_id,
-                end.competence_id == start.competence_id, end.phase == AssessmentPhase.END,
+                end.organisation_id == start.organisation_id,
+                end.programme_id == start.programme_id,
+                end.competence_id == start.competence_id,
+                end.phase == AssessmentPhase.END,
             ),
         )
-        .where(start.phase == AssessmentPhase.START, start.programme_id == programme.id, start.organisation_id.in_(in_scope_orgs))
+        .where(
+            start.phase == AssessmentPhase.START,
+            start.programme_id == programme.id,
+            start.organisation_id.in_(in_scope_orgs),
+        )
     )
     measures = (
         sa.func.count(sa.distinct(start.organisation_id)),
@@ -841,39 +1138,66 @@ def _empowerment(session: Session, programme: Programme, in_scope_orgs):
     overall = session.execute(pairs.add_columns(*measures)).one()
     started = session.scalar(
         sa.select(sa.func.count(sa.distinct(SelfAssessment.organisation_id))).where(
-            SelfAssessment.programme_id == programme.id, SelfAssessment.phase == AssessmentPhase.START,
+            SelfAssessment.programme_id == programme.id,
+            SelfAssessment.phase == AssessmentPhase.START,
             SelfAssessment.organisation_id.in_(in_scope_orgs),
         )
     )
 
     def row(label, orgs, ratings, before, after, improved):
         before, after = float(before or 0), float(after or 0)
-        return [label, orgs, ratings, round(before, 2), round(after, 2), round(after - before, 2),
-                improved / ratings if ratings else None]
+        return [
+            label,
+            orgs,
+            ratings,
+            round(before, 2),
+            round(after, 2),
+            round(after - before, 2),
+            improved / ratings if ratings else None,
+        ]
 
-    headers = [_("Organisations"), _("Ratings"), _("Average at the start"), _("Average at the end"), _("Change"), _("Share of ratings up")]
+    headers = [
+        _("Organisations"),
+        _("Ratings"),
+        _("Average at the start"),
+        _("Average at the end"),
+        _("Change"),
+        _("Share of ratings up"),
+    ]
     kinds = ["int", "int", "number", "number", "number", "percent"]
     by_competence = Table(
-        "empowerment-competences", _("Empowerment by competence"), [_("Competence"), *headers],
-        [row(r[0], *r[1:]) for r in per_competence], ["text", *kinds],
+        "empowerment-competences",
+        _("Empowerment by competence"),
+        [_("Competence"), *headers],
+        [row(r[0], *r[1:]) for r in per_competence],
+        ["text", *kinds],
     )
     type_rows = sorted(per_type, key=lambda r: str(OrganisationType(r[0]).label))
     by_type = Table(
-        "empowerment-types", _("Empowerment by organisation type"), [_("Type"), *headers],
-        [row(OrganisationType(r[0]).label, *r[1:]) for r in type_rows], ["text", *kinds],
+        "empowerment-types",
+        _("Empowerment by organisation type"),
+        [_("Type"), *headers],
+        [row(OrganisationType(r[0]).label, *r[1:]) for r in type_rows],
+        ["text", *kinds],
     )
     orgs_both, ratings, before, after, improved = overall
     change = float(after) - float(before) if ratings else None
     if ratings:
         summary = _(
-            "%(both)d organisations rated themselves at the start and at the end of the programme (%(started)d at the start): "
+            "%(both)d organisations rated themselves at the start and "
+            "at the end of the programme (%(started)d at the start): "
             "on average %(before)s at the start and %(after)s at the end, a change of %(change)s points; "
             "%(up)s of their ratings went up.",
-            both=orgs_both, started=started or 0, before=f"{float(before):.1f}", after=f"{float(after):.1f}",
-            change=f"{change:+.2f}", up=cell(improved / ratings, "percent"),
+            both=orgs_both,
+            started=started or 0,
+            before=f"{float(before):.1f}",
+            after=f"{float(after):.1f}",
+            change=f"{change:+.2f}",
+            up=cell(improved / ratings, "percent"),
         )
     else:
         summary = _(
-            "No organisation has rated itself at both the start and the end yet (%(started)d did at the start).", started=started or 0
+            "No organisation has rated itself at both the start and the end yet (%(started)d did at the start).",
+            started=started or 0,
         )
     return by_competence, by_type, change, summary

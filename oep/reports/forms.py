@@ -21,10 +21,15 @@ class ReportForm(FlaskForm):
     date_to = DateField(_l("To"), validators=[InputRequired(message=_l("Enter the last day of the period."))])
     language = SelectField(_l("Language of the report"), choices=options(INTERFACE_LANGUAGES.items()))
     formats = MultiCheckboxField(
-        _l("Formats"), choices=options((f.value, f.label) for f in ReportFormat), default=["pdf", "xlsx"],
+        _l("Formats"),
+        choices=options((f.value, f.label) for f in ReportFormat),
+        default=["pdf", "xlsx"],
     )
     include_participants = BooleanField(
-        _l("Include an annex with each participant's name, attendance and completion (personal data: only if the recipient needs it)")
+        _l(
+            "Include an annex with each participant's name, attendance and "
+            "completion (personal data: only if the recipient needs it)"
+        )
     )
 
     def __init__(self, scopes, *args, may_include_participants=False, **kwargs):
@@ -52,4 +57,6 @@ class NarrativeForm(FlaskForm):
     context = TextAreaField(NarrativeSection.CONTEXT.label, filters=[strip], validators=[Length(max=20000)])
     what_worked = TextAreaField(NarrativeSection.WHAT_WORKED.label, filters=[strip], validators=[Length(max=20000)])
     lessons = TextAreaField(NarrativeSection.LESSONS.label, filters=[strip], validators=[Length(max=20000)])
-    recommendations = TextAreaField(NarrativeSection.RECOMMENDATIONS.label, filters=[strip], validators=[Length(max=20000)])
+    recommendations = TextAreaField(
+        NarrativeSection.RECOMMENDATIONS.label, filters=[strip], validators=[Length(max=20000)]
+    )

@@ -16,8 +16,15 @@ from oep.reports.models import ReportFormat
 
 @handler("reports.build")
 def build_report(
-    progress, programme_id: int, site_id: int | None, start: str, end: str, formats: list[str], language: str,
-    include_participants: bool, by_id: int | None,
+    progress,
+    programme_id: int,
+    site_id: int | None,
+    start: str,
+    end: str,
+    formats: list[str],
+    language: str,
+    include_participants: bool,
+    by_id: int | None,
 ) -> dict:
     programme = db.session.get(Programme, programme_id)
     site = db.session.get(Site, site_id) if site_id else None
@@ -27,8 +34,16 @@ def build_report(
     formats = [ReportFormat(f) for f in formats]
     progress.start(services.steps_for(site_count, site is None, formats))
     files = services.make_files(
-        db.session, programme, site, Period(date.fromisoformat(start), date.fromisoformat(end)), formats, language=language, include_participants=include_participants, by_id=by_id,
-        job_id=progress.job_id, step=lambda name: progress.advance(1),
+        db.session,
+        programme,
+        site,
+        Period(date.fromisoformat(start), date.fromisoformat(end)),
+        formats,
+        language=language,
+        include_participants=include_participants,
+        by_id=by_id,
+        job_id=progress.job_id,
+        step=lambda name: progress.advance(1),
     )
     db.session.commit()
     with current_app.test_request_context():

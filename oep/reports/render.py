@@ -37,7 +37,9 @@ def contents(report: Report) -> list[tuple[str, str, list[tuple[str, str]]]]:
     """The table of contents: (anchor, title, [(anchor, title) of its parts])."""
     entries = [("key-figures", _("Key figures"), [])]
     for section in report.sites:
-        entries.append((section.anchor, section.city if report.consolidated else _("The site: %(city)s", city=section.city), []))
+        entries.append(
+            (section.anchor, section.city if report.consolidated else _("The site: %(city)s", city=section.city), [])
+        )
     entries.append(("competences", _("Competence map"), []))
     entries.append(("feedback-empowerment", _("Feedback and empowerment"), []))
     annexes = [("annex-sessions", _("Sessions")), ("annex-organisations", _("Organisations"))]
@@ -74,14 +76,23 @@ def column_widths(table) -> list[float]:
 
 
 def body(report: Report, for_pdf: bool = False) -> Markup:
-    return Markup(render_template(
-        "reports/_body.html", report=report, for_pdf=for_pdf, chart_uri=data_uri, column_widths=column_widths,
-    ))
+    return Markup(
+        render_template(
+            "reports/_body.html",
+            report=report,
+            for_pdf=for_pdf,
+            chart_uri=data_uri,
+            column_widths=column_widths,
+        )
+    )
 
 
 def html_for_pdf(report: Report) -> str:
     return render_template(
-        "pdf/report.html", report=report, body=body(report, for_pdf=True), contents=contents(report),
+        "pdf/report.html",
+        report=report,
+        body=body(report, for_pdf=True),
+        contents=contents(report),
         page_of_pages=page_of_pages_css(),
     )
 

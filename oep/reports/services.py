@@ -46,21 +46,39 @@ def steps_for(site_count: int, consolidated: bool, formats: list[ReportFormat]) 
 
 
 def build(
-    session: Session, programme: Programme, sites: list[Site], period: data.Period, *, consolidated: bool, language: str,
-    include_participants: bool = False, step=None, with_charts: bool = True,
+    session: Session,
+    programme: Programme,
+    sites: list[Site],
+    period: data.Period,
+    *,
+    consolidated: bool,
+    language: str,
+    include_participants: bool = False,
+    step=None,
+    with_charts: bool = True,
 ) -> data.Report:
     """The report's data and charts, with every label in ``language``."""
     with force_locale(formatting_locale(language)):
         report = data.build(
-            session, programme, sites, period, consolidated=consolidated, language=language,
-            include_participants=include_participants, progress=step,
+            session,
+            programme,
+            sites,
+            period,
+            consolidated=consolidated,
+            language=language,
+            include_participants=include_participants,
+            progress=step,
         )
         if with_charts:
             charts.attach(report, progress=step)
     return report
 
 
-RENDERERS = {ReportFormat.PDF: render.to_pdf, ReportFormat.XLSX: render.to_spreadsheet, ReportFormat.CSV: render.to_csv_files}
+RENDERERS = {
+    ReportFormat.PDF: render.to_pdf,
+    ReportFormat.XLSX: render.to_spreadsheet,
+    ReportFormat.CSV: render.to_csv_files,
+}
 
 
 def file_stem(report: data.Report, programme: Programme, site: Site | None) -> str:
@@ -88,14 +106,30 @@ def stored_path(report_file: ReportFile) -> Path:
 
 
 def make_files(
-    session: Session, programme: Programme, site: Site | None, period: data.Period, formats: list[ReportFormat], *,
-    language: str, include_participants: bool, by_id: int | None, job_id: str | None = None, step=None,
+    session: Session,
+    programme: Programme,
+    site: Site | None,
+    period: data.Period,
+    formats: list[ReportFormat],
+    *,
+    language: str,
+    include_participants: bool,
+    by_id: int | None,
+    job_id: str | None = None,
+    step=None,
 ) -> list[ReportFile]:
     """Build the report once and write it in each format; every file is stored and recorded."""
     sites = [site] if site else list(programme.sites)
     report = build(
-        session, programme, sites, period, consolidated=site is None, language=language,
-        include_participants=include_participants, step=step, with_charts=ReportFormat.PDF in formats,
+        session,
+        programme,
+        sites,
+        period,
+        consolidated=site is None,
+        language=language,
+        include_participants=include_participants,
+        step=step,
+        with_charts=ReportFormat.PDF in formats,
     )
     files = []
     with force_locale(formatting_locale(language)):
@@ -104,10 +138,20 @@ def make_files(
             content = RENDERERS[fmt](report)
             stored, digest = store(content, fmt.extension)
             record = ReportFile(
-                job_id=job_id, programme_id=programme.id, site_id=site.id if site else None, period_from=period.start,
-                period_to=period.end, format=fmt, language=language, include_participants=include_participants,
-                title=report.title, file_name=stored, download_name=f"{stem}.{fmt.extension}", size=len(content),
-                sha256=digest, created_by_id=by_id,
+                job_id=job_id,
+                programme_id=programme.id,
+                site_id=site.id if site else None,
+                period_from=period.start,
+                period_to=period.end,
+                format=fmt,
+                language=language,
+                include_participants=include_participants,
+                title=report.title,
+                file_name=stored,
+                download_name=f"{stem}.{fmt.extension}",
+                size=len(content),
+                sha256=digest,
+                created_by_id=by_id,
             )
             session.add(record)
             files.append(record)

@@ -37,7 +37,9 @@ def _scopes(user) -> list[tuple[str, str]]:
     scopes = []
     for programme in programme_queries.programmes_for(user):
         if user.is_coordinator:
-            scopes.append((f"programme:{programme.id}", _("%(programme)s — all sites (consolidated)", programme=programme.name)))
+            scopes.append(
+                (f"programme:{programme.id}", _("%(programme)s — all sites (consolidated)", programme=programme.name))
+            )
         for site in programme_queries.sites_of_programme_for(user, programme):
             scopes.append((f"site:{site.id}", f"{programme.name} — {site.city}"))
     return scopes
@@ -80,9 +82,17 @@ def _index_page(form, status=200):
         .order_by(ReportFile.created_at.desc(), ReportFile.id.desc())
         .limit(60)
     ).all()
-    sites = [s for p in programme_queries.programmes_for(current_user) for s in programme_queries.sites_of_programme_for(current_user, p)]
+    sites = [
+        s
+        for p in programme_queries.programmes_for(current_user)
+        for s in programme_queries.sites_of_programme_for(current_user, p)
+    ]
     return render_template(
-        "reports/index.html", form=form, files=files, sites=sites, generated=request.args.get("generated", ""),
+        "reports/index.html",
+        form=form,
+        files=files,
+        sites=sites,
+        generated=request.args.get("generated", ""),
     ), status
 
 
@@ -105,8 +115,13 @@ def preview():
     programme, site = _resolve(current_user, form.scope.data)
     include = bool(current_user.is_coordinator and form.include_participants.data)
     report = services.build(
-        db.session, programme, [site] if site else list(programme.sites), Period(form.date_from.data, form.date_to.data),
-        consolidated=site is None, language=form.language.data, include_participants=include,
+        db.session,
+        programme,
+        [site] if site else list(programme.sites),
+        Period(form.date_from.data, form.date_to.data),
+        consolidated=site is None,
+        language=form.language.data,
+        include_participants=include,
     )
     with force_locale(formatting_locale(form.language.data)):
         body = render.body(report)
@@ -129,10 +144,14 @@ def generate():
         db.session,
         "reports.build",
         {
-            "programme_id": programme.id, "site_id": site.id if site else None,
-            "start": form.date_from.data.isoformat(), "end": form.date_to.data.isoformat(),
-            "formats": [f.value for f in ReportFormat if f.value in form.formats.data], "language": form.language.data,
-            "include_participants": include, "by_id": current_user.id,
+            "programme_id": programme.id,
+            "site_id": site.id if site else None,
+            "start": form.date_from.data.isoformat(),
+            "end": form.date_to.data.isoformat(),
+            "formats": [f.value for f in ReportFormat if f.value in form.formats.data],
+            "language": form.language.data,
+            "include_participants": include,
+            "by_id": current_user.id,
         },
         title,
         current_user,
@@ -151,8 +170,13 @@ def download(file_id):
         handle = path.open("rb")
     except OSError:
         abort(410, description=_("This report's file is no longer kept. Generate the report again."))
-    return send_file(handle, mimetype=report_file.format.media_type, as_attachment=True,
-                     download_name=report_file.download_name, max_age=0)
+    return send_file(
+        handle,
+        mimetype=report_file.format.media_type,
+        as_attachment=True,
+        download_name=report_file.download_name,
+        max_age=0,
+    )
 
 
 @bp.route("/sites/<int:site_id>/narratives", methods=["GET", "POST"])
@@ -163,12 +187,15 @@ def narratives(site_id):
     current = services.narratives_of(db.session, site)
     form = NarrativeForm(data={s.value: (current[s].text if s in current else "") for s in NarrativeSection})
     if form.validate_on_submit():
-        services.save_narratives(db.session, site, {s: getattr(form, s.value).data or "" for s in NarrativeSection}, current_user)
+        services.save_narratives(
+            db.session, site, {s: getattr(form, s.value).data or "" for s in NarrativeSection}, current_user
+        )
         flash(_("The narrative of %(city)s is saved.", city=site.city), "success")
         return redirect(url_for("reports.narratives", site_id=site_id))
     rendered = {s: markdown.render(getattr(form, s.value).data or "") for s in NarrativeSection}
-    return render_form("reports/narratives.html", form, site=site, sections=list(NarrativeSection), rendered=rendered,
-                       current=current)
+    return render_form(
+        "reports/narratives.html", form, site=site, sections=list(NarrativeSection), rendered=rendered, current=current
+    )
 
 
 def _summary_for(org_id):
@@ -193,6 +220,7 @@ def organisation_summary_file(org_id, fmt):
     else:
         content, media = summary.to_spreadsheet(data), ReportFormat.XLSX.media_type
     return Response(
-        content, mimetype=media,
+        content,
+        mimetype=media,
         headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"', "Cache-Control": "private, no-store"},
     )

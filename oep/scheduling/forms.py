@@ -58,13 +58,23 @@ class SessionForm(FlaskForm):
     address = StringField(_l("Address"), validators=[Length(max=300)], filters=[strip])
     online_url = StringField(
         _l("Online link"),
-        validators=[Optional(), Length(max=500), URL(message=_l("Enter a web address such as https://meet.example.org/abc."))],
+        validators=[
+            Optional(),
+            Length(max=500),
+            URL(message=_l("Enter a web address such as https://meet.example.org/abc.")),
+        ],
         filters=[strip],
     )
     capacity = IntegerField(
         _l("Capacity"),
-        validators=[Optional(), NumberRange(min=1, max=10000, message=_l("Between 1 and 10000, or empty for no limit."))],
-        description=_l("Empty: no limit. Sessions other than course sessions take bookings up to this number, then keep a waiting list."),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=10000, message=_l("Between 1 and 10000, or empty for no limit.")),
+        ],
+        description=_l(
+            "Empty: no limit. Sessions other than course sessions take "
+            "bookings up to this number, then keep a waiting list."
+        ),
     )
     language = SelectField(_l("Language"))
     description = TextAreaField(_l("Description or agenda"), validators=[Length(max=5000)], filters=[strip])
@@ -83,14 +93,18 @@ class SessionForm(FlaskForm):
     repeat = BooleanField(_l("Repeat this session"))
     weekdays = MultiCheckboxField(_l("On"), coerce=int, choices=options(WEEKDAYS))
     interval_weeks = IntegerField(
-        _l("Every … weeks"), default=1, validators=[Optional(), NumberRange(min=1, max=12, message=_l("Every 1 to 12 weeks."))]
+        _l("Every … weeks"),
+        default=1,
+        validators=[Optional(), NumberRange(min=1, max=12, message=_l("Every 1 to 12 weeks."))],
     )
     until = DateField(_l("Until (last date)"), validators=[Optional()])
 
     # Editing an occurrence of a series
     scope = RadioField(
         _l("Apply the changes to"),
-        choices=options([("this", _l("this session only")), ("following", _l("this and the following sessions of the series"))]),
+        choices=options(
+            [("this", _l("this session only")), ("following", _l("this and the following sessions of the series"))]
+        ),
         default="this",
     )
 
@@ -110,18 +124,26 @@ class StatusForm(FlaskForm):
 
 
 class BookingForm(FlaskForm):
-    participant_ids = MultiCheckboxField(_l("Who will come"), coerce=int, validators=[DataRequired(message=_l("Choose at least one participant."))])
+    participant_ids = MultiCheckboxField(
+        _l("Who will come"), coerce=int, validators=[DataRequired(message=_l("Choose at least one participant."))]
+    )
 
 
 class NoticeForm(FlaskForm):
-    participant_id = SelectField(_l("Who will be absent"), coerce=int, validators=[DataRequired(message=_l("Choose a participant."))])
-    reason = StringField(_l("Reason"), validators=[DataRequired(message=_l("Give a reason.")), Length(max=500)], filters=[strip])
+    participant_id = SelectField(
+        _l("Who will be absent"), coerce=int, validators=[DataRequired(message=_l("Choose a participant."))]
+    )
+    reason = StringField(
+        _l("Reason"), validators=[DataRequired(message=_l("Give a reason.")), Length(max=500)], filters=[strip]
+    )
 
 
 class HeadcountForm(FlaskForm):
     headcount_total = IntegerField(_l("Attendees in total"), validators=[Optional(), NumberRange(min=0, max=100000)])
     headcount_newcomers = IntegerField(_l("of whom newcomers"), validators=[Optional(), NumberRange(min=0, max=100000)])
-    headcount_residents = IntegerField(_l("of whom long-time residents"), validators=[Optional(), NumberRange(min=0, max=100000)])
+    headcount_residents = IntegerField(
+        _l("of whom long-time residents"), validators=[Optional(), NumberRange(min=0, max=100000)]
+    )
 
 
 class SimpleActionForm(FlaskForm):

@@ -13,7 +13,7 @@ while some mis-read date lists and then shift summer events by an hour.
 from __future__ import annotations
 
 import calendar as calendar_module
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
@@ -75,8 +75,8 @@ def _transitions(zone: ZoneInfo, year: int) -> list[datetime]:
     """The UTC instants in ``year`` at which the zone's offset changes (hour resolution,
     refined to the minute)."""
     found = []
-    moment = datetime(year, 1, 1, tzinfo=timezone.utc)
-    end = datetime(year + 1, 1, 1, tzinfo=timezone.utc)
+    moment = datetime(year, 1, 1, tzinfo=UTC)
+    end = datetime(year + 1, 1, 1, tzinfo=UTC)
     previous = moment.astimezone(zone).utcoffset()
     while moment < end:
         nxt = moment + timedelta(hours=1)
@@ -103,7 +103,7 @@ def _byday(day: datetime) -> str:
 def vtimezone(tz: str, year: int | None = None) -> Timezone:
     """A VTIMEZONE for ``tz`` with the rules in force in ``year`` (default: this year)."""
     zone = ZoneInfo(tz)
-    year = year or datetime.now(timezone.utc).year
+    year = year or datetime.now(UTC).year
     component = Timezone()
     component.add("tzid", tz)
     transitions = _transitions(zone, year)

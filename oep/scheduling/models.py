@@ -16,8 +16,8 @@ from oep.extensions import db
 
 if TYPE_CHECKING:
     from oep.accounts.models import User
-    from oep.pairings.models import Pairing
     from oep.organisations.models import Participant
+    from oep.pairings.models import Pairing
     from oep.programmes.models import Module, Site
 
 

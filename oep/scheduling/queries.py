@@ -274,13 +274,14 @@ def roster(sched: ScheduledSession) -> list[RosterRow]:
     marks = {
         a.participant_id: a
         for a in db.session.scalars(
-            sa.select(Attendance).where(Attendance.session_id == sched.id).options(
-                selectinload(Attendance.changes), joinedload(Attendance.marked_by)
-            )
+            sa.select(Attendance)
+            .where(Attendance.session_id == sched.id)
+            .options(selectinload(Attendance.changes), joinedload(Attendance.marked_by))
         )
     }
     notices = {
-        n.participant_id: n for n in db.session.scalars(sa.select(AbsenceNotice).where(AbsenceNotice.session_id == sched.id))
+        n.participant_id: n
+        for n in db.session.scalars(sa.select(AbsenceNotice).where(AbsenceNotice.session_id == sched.id))
     }
     bookings = {}
     if sched.kind.takes_bookings:

@@ -97,7 +97,11 @@ def _pairing_for(session: Session, site: Site, data: SessionData):
     from oep.pairings.models import Pairing, PairingStatus
 
     pairing = session.get(Pairing, data.pairing_id)
-    if pairing is None or pairing.site_id != site.id or pairing.status not in (PairingStatus.ACTIVE, PairingStatus.COMPLETED):
+    if (
+        pairing is None
+        or pairing.site_id != site.id
+        or pairing.status not in (PairingStatus.ACTIVE, PairingStatus.COMPLETED)
+    ):
         raise InvalidInput(_("Choose an active pairing of this site."), field="pairing_id")
     if data.kind is not SessionKind.WORKSHOP:
         raise InvalidInput(_("Only a skill-transfer workshop is delivered by a pairing."), field="pairing_id")
@@ -128,7 +132,9 @@ def _check_capacity(capacity: int | None) -> None:
         raise InvalidInput(_("Capacity is at least 1 (leave it empty for no limit)."), field="capacity")
 
 
-def _apply(session: Session, sched: ScheduledSession, site: Site, data: SessionData, *, keep_date: bool = False) -> None:
+def _apply(
+    session: Session, sched: ScheduledSession, site: Site, data: SessionData, *, keep_date: bool = False
+) -> None:
     module = _module_for(session, site, data)
     _check_capacity(data.capacity)
     day = to_local(sched.starts_at, site.timezone).date() if keep_date and sched.starts_at else data.day
@@ -150,7 +156,13 @@ def _apply(session: Session, sched: ScheduledSession, site: Site, data: SessionD
     sched.is_public = data.is_public
     sched.trainers = _trainers_for(session, site, data.trainer_ids)
     sched.speakers = [
-        Speaker(position=i, name=s.name.strip(), role=s.role.strip(), organisation=s.organisation.strip(), confirmed=s.confirmed)
+        Speaker(
+            position=i,
+            name=s.name.strip(),
+            role=s.role.strip(),
+            organisation=s.organisation.strip(),
+            confirmed=s.confirmed,
+        )
         for i, s in enumerate(data.speakers)
         if s.name.strip()
     ]
@@ -289,7 +301,11 @@ def record_headcount(
 ) -> None:
     """The community headcount of a workshop or event: total, and where known how many are
     newcomers and how many long-time residents."""
-    for value, name in ((total, "headcount_total"), (newcomers, "headcount_newcomers"), (residents, "headcount_residents")):
+    for value, name in (
+        (total, "headcount_total"),
+        (newcomers, "headcount_newcomers"),
+        (residents, "headcount_residents"),
+    ):
         if value is not None and value < 0:
             raise InvalidInput(_("Counts cannot be negative."), field=name)
     if total is None and (newcomers or residents):
@@ -456,8 +472,13 @@ def _promote_waitlisted(session: Session, sched: ScheduledSession) -> list[Booki
         for contact in booking.participant.organisation.contacts:
             if contact.is_active:
                 send_template(
-                    session, contact.email, "booking_promoted", locale=contact.locale,
-                    contact=contact, booking=booking, sched=sched,
+                    session,
+                    contact.email,
+                    "booking_promoted",
+                    locale=contact.locale,
+                    contact=contact,
+                    booking=booking,
+                    sched=sched,
                     start=to_local(sched.starts_at, sched.site.timezone),
                     link=accounts.external_url("scheduling.detail", session_id=sched.id),
                 )
@@ -483,7 +504,9 @@ def is_expected(session: Session, sched: ScheduledSession, participant: Particip
     return _accepted_at_site(session, participant.organisation_id, sched.site_id)
 
 
-def give_notice(session: Session, sched: ScheduledSession, participant: Participant, reason: str, by: User) -> AbsenceNotice:
+def give_notice(
+    session: Session, sched: ScheduledSession, participant: Participant, reason: str, by: User
+) -> AbsenceNotice:
     """Say before a session that a participant will be absent. The trainer sees it when taking
     attendance, and the mark is "excused" unless the trainer changes it."""
     reason = (reason or "").strip()
@@ -496,7 +519,9 @@ def give_notice(session: Session, sched: ScheduledSession, participant: Particip
     if not is_expected(session, sched, participant):
         raise Conflict(_("%(name)s is not expected at this session.", name=participant.name))
     notice = session.scalar(
-        sa.select(AbsenceNotice).where(AbsenceNotice.session_id == sched.id, AbsenceNotice.participant_id == participant.id)
+        sa.select(AbsenceNotice).where(
+            AbsenceNotice.session_id == sched.id, AbsenceNotice.participant_id == participant.id
+        )
     )
     if notice is None:
         notice = AbsenceNotice(session_id=sched.id, participant_id=participant.id)
@@ -507,15 +532,24 @@ def give_notice(session: Session, sched: ScheduledSession, participant: Particip
     )
     if mark is None:
         mark = Attendance(
-            session_id=sched.id, participant_id=participant.id, status=AttendanceStatus.EXCUSED,
-            remark=reason[:500], source=MarkSource.NOTICE, marked_by_id=by.id, marked_at=utcnow(),
+            session_id=sched.id,
+            participant_id=participant.id,
+            status=AttendanceStatus.EXCUSED,
+            remark=reason[:500],
+            source=MarkSource.NOTICE,
+            marked_by_id=by.id,
+            marked_at=utcnow(),
         )
         session.add(mark)
         session.flush()
         session.add(
             AttendanceChange(
-                attendance_id=mark.id, old_status=None, new_status=AttendanceStatus.EXCUSED, new_remark=mark.remark,
-                source=MarkSource.NOTICE, changed_by_id=by.id,
+                attendance_id=mark.id,
+                old_status=None,
+                new_status=AttendanceStatus.EXCUSED,
+                new_remark=mark.remark,
+                source=MarkSource.NOTICE,
+                changed_by_id=by.id,
             )
         )
     session.flush()

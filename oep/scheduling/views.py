@@ -46,7 +46,9 @@ def _view_arg() -> str:
 
 def _schedule_page(title, stmt, tz, endpoint, endpoint_args, **extra):
     period = queries.period_for(_view_arg(), _date_arg(local_today(tz)))
-    sessions = queries.in_local_range(queries.sessions_between(stmt, period.start, period.end, tz), period.start, period.end)
+    sessions = queries.in_local_range(
+        queries.sessions_between(stmt, period.start, period.end, tz), period.start, period.end
+    )
     return render_template(
         "scheduling/schedule.html",
         title=title,
@@ -68,8 +70,13 @@ def site_schedule(site_id):
     site = programme_queries.get_site_or_404(current_user, site_id)
     stmt = sa.select(ScheduledSession).where(ScheduledSession.site_id == site.id)
     return _schedule_page(
-        _("Schedule of %(city)s", city=site.city), stmt, site.timezone, "scheduling.site_schedule", {"site_id": site.id},
-        site=site, feed_url=external_url("scheduling.site_feed", token=site.calendar_token),
+        _("Schedule of %(city)s", city=site.city),
+        stmt,
+        site.timezone,
+        "scheduling.site_schedule",
+        {"site_id": site.id},
+        site=site,
+        feed_url=external_url("scheduling.site_feed", token=site.calendar_token),
     )
 
 
@@ -96,8 +103,13 @@ def programme_schedule(programme_id):
     stmt = sa.select(ScheduledSession).where(ScheduledSession.site_id.in_(site_ids))
     tz = programme.sites[0].timezone if programme.sites else "UTC"
     return _schedule_page(
-        _("Schedule of %(programme)s", programme=programme.name), stmt, tz, "scheduling.programme_schedule",
-        {"programme_id": programme.id}, programme=programme, show_site=True,
+        _("Schedule of %(programme)s", programme=programme.name),
+        stmt,
+        tz,
+        "scheduling.programme_schedule",
+        {"programme_id": programme.id},
+        programme=programme,
+        show_site=True,
     )
 
 
@@ -109,8 +121,13 @@ def organisation_schedule(org_id):
     enrolments = org_queries.organisation_enrolments(organisation, current_user)
     tz = enrolments[0].site.timezone if enrolments else "UTC"
     return _schedule_page(
-        _("Schedule of %(name)s", name=organisation.name), stmt, tz, "scheduling.organisation_schedule",
-        {"org_id": organisation.id}, organisation=organisation, show_site=True,
+        _("Schedule of %(name)s", name=organisation.name),
+        stmt,
+        tz,
+        "scheduling.organisation_schedule",
+        {"org_id": organisation.id},
+        organisation=organisation,
+        show_site=True,
         open_sessions=queries.open_for_booking(organisation),
         feed_url=external_url("scheduling.organisation_feed", token=organisation.calendar_token),
         can_reset_feed=current_user.role in (Role.COORDINATOR, Role.CONTACT),
@@ -159,8 +176,10 @@ def _session_data(form: SessionForm) -> services.SessionData:
         trainer_ids=form.trainer_ids.data or [],
         speakers=[
             services.SpeakerData(
-                name=entry.form.name.data or "", role=entry.form.role.data or "",
-                organisation=entry.form.organisation.data or "", confirmed=entry.form.confirmed.data,
+                name=entry.form.name.data or "",
+                role=entry.form.role.data or "",
+                organisation=entry.form.organisation.data or "",
+                confirmed=entry.form.confirmed.data,
             )
             for entry in form.speakers
         ],
@@ -192,8 +211,14 @@ def new_session(site_id):
                 if not form.until.data:
                     raise DomainError(_("Give the last date of the series."), field="until")
                 created = services.create_series(
-                    db.session, site, data,
-                    services.Repeat(weekdays=form.weekdays.data or [], interval_weeks=form.interval_weeks.data or 1, until=form.until.data),
+                    db.session,
+                    site,
+                    data,
+                    services.Repeat(
+                        weekdays=form.weekdays.data or [],
+                        interval_weeks=form.interval_weeks.data or 1,
+                        until=form.until.data,
+                    ),
                     current_user,
                 )
             else:
@@ -222,7 +247,9 @@ def edit(session_id):
         form.kind.data, form.module_id.data = sched.kind.value, sched.module_id or 0
         form.day.data, form.start.data, form.end.data = start.date(), start.time(), end.time()
         form.trainer_ids.data = [t.id for t in sched.trainers]
-        form.status.data = sched.status.value if sched.status in (SessionStatus.TENTATIVE, SessionStatus.CONFIRMED) else "confirmed"
+        form.status.data = (
+            sched.status.value if sched.status in (SessionStatus.TENTATIVE, SessionStatus.CONFIRMED) else "confirmed"
+        )
         while len(form.speakers) > 0:
             form.speakers.pop_entry()
         for speaker in sched.speakers + [None, None]:
@@ -285,7 +312,11 @@ def headcount(session_id):
     if form.validate_on_submit():
         try:
             services.record_headcount(
-                db.session, sched, form.headcount_total.data, form.headcount_newcomers.data, form.headcount_residents.data
+                db.session,
+                sched,
+                form.headcount_total.data,
+                form.headcount_newcomers.data,
+                form.headcount_residents.data,
             )
         except DomainError as err:
             attach_error(form, err)
@@ -316,7 +347,8 @@ def _detail_page(sched: ScheduledSession, **forms):
         "headcount_form": forms.get("headcount_form") or HeadcountForm(obj=sched),
         "action_form": SimpleActionForm(),
         "page_errors": [e for f in forms.values() for e in getattr(f, "form_errors", [])],
-        "can_record_headcount": _can_record_headcount(sched) and sched.kind in (SessionKind.WORKSHOP, SessionKind.EVENT),
+        "can_record_headcount": _can_record_headcount(sched)
+        and sched.kind in (SessionKind.WORKSHOP, SessionKind.EVENT),
     }
     if manage:
         context["bookings"] = queries.bookings_of(sched) if sched.kind.takes_bookings else []
@@ -333,9 +365,14 @@ def _detail_page(sched: ScheduledSession, **forms):
         noticed = {n.participant_id for n in my_notices}
         notice_form = forms.get("notice_form") or NoticeForm()
         expected = [p for p in people if p.id in booked_ids] if sched.kind.takes_bookings else people
-        notice_form.participant_id.choices = options([(0, _("Choose…"))] + [(p.id, p.name) for p in expected if p.id not in noticed])
+        notice_form.participant_id.choices = options(
+            [(0, _("Choose…"))] + [(p.id, p.name) for p in expected if p.id not in noticed]
+        )
         context.update(
-            my_bookings=my_bookings, booking_form=booking_form, my_notices=my_notices, notice_form=notice_form,
+            my_bookings=my_bookings,
+            booking_form=booking_form,
+            my_notices=my_notices,
+            notice_form=notice_form,
         )
     return render_template("scheduling/detail.html", **context)
 
@@ -356,7 +393,8 @@ def book(session_id):
     organisation = current_user.organisation
     form = BookingForm()
     form.participant_ids.choices = options(
-        (p.id, p.name) for p in db.session.scalars(sa.select(Participant).where(Participant.organisation_id == organisation.id))
+        (p.id, p.name)
+        for p in db.session.scalars(sa.select(Participant).where(Participant.organisation_id == organisation.id))
     )
     if form.validate_on_submit():
         try:
@@ -369,7 +407,9 @@ def book(session_id):
             waiting = len(bookings) - confirmed
             message = _("%(n)d booked.", n=confirmed)
             if waiting:
-                message += " " + _("%(n)d on the waiting list: you will be told by mail when a place frees up.", n=waiting)
+                message += " " + _(
+                    "%(n)d on the waiting list: you will be told by mail when a place frees up.", n=waiting
+                )
             flash(message, "success" if not waiting else "warning")
             return redirect(url_for("scheduling.detail", session_id=session_id))
     return _detail_page(sched, booking_form=form), 422
@@ -405,7 +445,11 @@ def give_notice(session_id):
     organisation = current_user.organisation
     form = NoticeForm()
     form.participant_id.choices = options(
-        [(0, "")] + [(p.id, p.name) for p in db.session.scalars(sa.select(Participant).where(Participant.organisation_id == organisation.id))]
+        [(0, "")]
+        + [
+            (p.id, p.name)
+            for p in db.session.scalars(sa.select(Participant).where(Participant.organisation_id == organisation.id))
+        ]
     )
     if form.validate_on_submit():
         try:
@@ -442,7 +486,9 @@ def withdraw_notice(notice_id):
 def _ics_response(sessions, name: str) -> Response:
     body = ical.feed(sessions, name, lambda s: external_url("scheduling.detail", session_id=s.id))
     return Response(
-        body, mimetype="text/calendar", headers={"Content-Disposition": "inline; filename=oep.ics", "Cache-Control": "private, max-age=300"}
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": "inline; filename=oep.ics", "Cache-Control": "private, max-age=300"},
     )
 
 
@@ -487,7 +533,9 @@ def reset_site_feed(site_id):
     if not SimpleActionForm().validate_on_submit():
         abort(400)
     site.calendar_token = new_calendar_token()
-    flash(_("The calendar address has changed; the old one no longer works. Subscribe again with the new one."), "success")
+    flash(
+        _("The calendar address has changed; the old one no longer works. Subscribe again with the new one."), "success"
+    )
     return redirect(url_for("scheduling.site_schedule", site_id=site.id))
 
 
@@ -498,7 +546,9 @@ def reset_organisation_feed(org_id):
     if not SimpleActionForm().validate_on_submit():
         abort(400)
     organisation.calendar_token = new_calendar_token()
-    flash(_("The calendar address has changed; the old one no longer works. Subscribe again with the new one."), "success")
+    flash(
+        _("The calendar address has changed; the old one no longer works. Subscribe again with the new one."), "success"
+    )
     return redirect(url_for("scheduling.organisation_schedule", org_id=organisation.id))
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from click.testing import CliRunner
 
 from oep.accounts.models import Role, User
 from oep.extensions import db
@@ -80,7 +79,9 @@ def test_next_parameter_goes_back_but_never_to_another_site(client, make):
     response = client.post("/login?next=/programmes/", data={"email": "sofia@example.org", "password": PASSWORD})
     assert response.headers["Location"].endswith("/programmes/")
     client.post("/logout")
-    response = client.post("/login?next=https://evil.example/", data={"email": "sofia@example.org", "password": PASSWORD})
+    response = client.post(
+        "/login?next=https://evil.example/", data={"email": "sofia@example.org", "password": PASSWORD}
+    )
     assert response.headers["Location"].endswith("/dashboard")
 
 
@@ -149,13 +150,17 @@ def test_change_password_checks_the_current_one_and_strength(client, make):
     user = make.coordinator()
     client.login(user)
     response = client.post(
-        "/account/password", data={"current_password": "nope", "password": "another good password", "confirm": "another good password"}
+        "/account/password",
+        data={"current_password": "nope", "password": "another good password", "confirm": "another good password"},
     )
     assert response.status_code == 422 and "The current password is not correct." in response.get_data(as_text=True)
-    response = client.post("/account/password", data={"current_password": PASSWORD, "password": "short", "confirm": "short"})
+    response = client.post(
+        "/account/password", data={"current_password": PASSWORD, "password": "short", "confirm": "short"}
+    )
     assert response.status_code == 422 and "at least 10 characters" in response.get_data(as_text=True)
     response = client.post(
-        "/account/password", data={"current_password": PASSWORD, "password": "good long password", "confirm": "different one here"}
+        "/account/password",
+        data={"current_password": PASSWORD, "password": "good long password", "confirm": "different one here"},
     )
     assert response.status_code == 422 and "The two passwords differ." in response.get_data(as_text=True)
 
@@ -199,7 +204,15 @@ def test_coordinator_deactivates_a_trainer(client_factory, make):
 def test_create_coordinator_command(app):
     runner = app.test_cli_runner()
     result = runner.invoke(
-        args=["oep", "create-coordinator", "first@example.org", "--name", "First One", "--password", "a long password 1"]
+        args=[
+            "oep",
+            "create-coordinator",
+            "first@example.org",
+            "--name",
+            "First One",
+            "--password",
+            "a long password 1",
+        ]
     )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(sa.select(User).where(User.email == "first@example.org"))

@@ -47,7 +47,7 @@ def course(make):
         "D": ["absent", "absent", "present", "present", "present"],
     }
     for name, statuses in marks.items():
-        for sched, status in zip(sessions, statuses):
+        for sched, status in zip(sessions, statuses, strict=True):
             make.mark(sched, people[name], status)
     return site, people, sessions
 
@@ -84,7 +84,7 @@ def test_xlsx_export_has_typed_cells_and_a_sheet_per_table(client, course, make)
     sheet = workbook["Participants"]
     assert sheet.freeze_panes == "A2"
     header = [c.value for c in sheet[1]]
-    rows = {r[0]: dict(zip(header, r)) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    rows = {r[0]: dict(zip(header, r, strict=False)) for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["A"]["Hours attended"] == 10.5 and isinstance(rows["A"]["Hours attended"], float)
     assert rows["A"]["Complete"] is True and rows["B"]["Complete"] is False
     assert rows["B"]["Absent"] == 1
@@ -129,7 +129,9 @@ def test_warnings_are_raised_and_mailed_once_per_trigger(client, make, mailbox):
     save(sessions[1], "absent")  # saved again: no new mail
     assert len(mailbox.messages) == 2
     save(sessions[2], "present")  # attends again: run over; but 2 h of 6 h is below 80 % after 3 sessions
-    open_kinds = {w.kind for w in db.session.scalars(sa.select(WarningNotice).where(WarningNotice.resolved_at.is_(None)))}
+    open_kinds = {
+        w.kind for w in db.session.scalars(sa.select(WarningNotice).where(WarningNotice.resolved_at.is_(None)))
+    }
     assert open_kinds == {WarningKind.LOW_ATTENDANCE}
     assert mailbox.messages[-1]["Subject"] == "Attendance warning: Xenia"
     assert "33%" in mailbox.body(mailbox.messages[-1])

@@ -59,7 +59,11 @@ def test_a_room_of_40_is_saved_in_one_request_and_one_commit(client, room, count
 def test_mark_all_unmarked_as_present_keeps_what_was_marked(client, room):
     sched, people, trainer, _ = room
     client.login(trainer)
-    data = {f"status-{people[0].id}": "absent", f"remark-{people[1].id}": "Arrived with her baby", "action": "mark_all_present"}
+    data = {
+        f"status-{people[0].id}": "absent",
+        f"remark-{people[1].id}": "Arrived with her baby",
+        "action": "mark_all_present",
+    }
     assert client.post(f"/sessions/{sched.id}/attendance", data=data).status_code == 302
     recorded = marks()
     assert recorded["Person 00"] == ("absent", "")
@@ -75,7 +79,9 @@ def test_corrections_are_kept_with_who_when_and_old_to_new(client_factory, room,
     first.post(f"/sessions/{sched.id}/attendance", data={f"status-{person.id}": "absent"})
     colleague = make.trainer([sched.site], name="Second Trainer")
     second = client_factory().login(colleague)
-    second.post(f"/sessions/{sched.id}/attendance", data={f"status-{person.id}": "late", f"remark-{person.id}": "Came at 18:10"})
+    second.post(
+        f"/sessions/{sched.id}/attendance", data={f"status-{person.id}": "late", f"remark-{person.id}": "Came at 18:10"}
+    )
     changes = db.session.scalars(sa.select(AttendanceChange).order_by(AttendanceChange.id)).all()
     assert [(c.old_status, c.new_status, c.changed_by.name) for c in changes] == [
         (None, AttendanceStatus.ABSENT, trainer.name),
@@ -83,7 +89,9 @@ def test_corrections_are_kept_with_who_when_and_old_to_new(client_factory, room,
     ]
     page = second.get(f"/sessions/{sched.id}/attendance").get_data(as_text=True)
     assert "Absent → Late" in page and "Second Trainer" in page and "2 changes" in page
-    record = second.get(f"/organisations/{person.organisation_id}/participants/{person.id}/attendance").get_data(as_text=True)
+    record = second.get(f"/organisations/{person.organisation_id}/participants/{person.id}/attendance").get_data(
+        as_text=True
+    )
     assert "Absent → Late" in record
 
 
@@ -126,7 +134,10 @@ def test_the_service_refuses_marks_for_someone_off_the_roster(room, make):
     stranger = make.participant(make.organisation(make.site()))
     with pytest.raises(InvalidInput, match="not on this session's roster"):
         services.save_marks(
-            db.session, sched, [services.Mark(stranger.id, AttendanceStatus.PRESENT, "")], trainer,
+            db.session,
+            sched,
+            [services.Mark(stranger.id, AttendanceStatus.PRESENT, "")],
+            trainer,
             allowed_participant_ids={p.id for p in people},
         )
     assert marks() == {}
@@ -153,9 +164,16 @@ def test_walk_in_needs_consent_and_an_organisation_of_the_site(client, room, mak
     client.login(trainer)
     response = client.post(
         f"/sessions/{sched.id}/attendance",
-        data={f"status-{people[0].id}": "present", "walk_in_name": "X", "walk_in_organisation": str(make.organisation(make.site()).id), "walk_in_consent": "1"},
+        data={
+            f"status-{people[0].id}": "present",
+            "walk_in_name": "X",
+            "walk_in_organisation": str(make.organisation(make.site()).id),
+            "walk_in_consent": "1",
+        },
     )
-    assert response.status_code == 422 and "Choose an organisation accepted at this site." in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Choose an organisation accepted at this site." in response.get_data(
+        as_text=True
+    )
     response = client.post(
         f"/sessions/{sched.id}/attendance",
         data={"walk_in_name": "X", "walk_in_organisation": str(people[0].organisation_id)},

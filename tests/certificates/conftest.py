@@ -23,7 +23,9 @@ def course_site(make, app):
     programme.emblem_file = "emblem-test.png"
     module = make.module(programme, title="Fundraising", mandatory=True)
     organisation = make.organisation(site, name="Σύλλογος Γυναικών Κυψέλης")
-    eleni = make.participant(organisation, name="Ελένη Παπαδοπούλου", preferred_language="el", email="eleni@example.org")
+    eleni = make.participant(
+        organisation, name="Ελένη Παπαδοπούλου", preferred_language="el", email="eleni@example.org"
+    )
     mette = make.participant(organisation, name="Mette Jørgensen", preferred_language="da")
     late = make.participant(organisation, name="Jonas Berg", preferred_language="en")
     make.participant(organisation, name="Never Came", preferred_language="en")

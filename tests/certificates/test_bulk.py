@@ -80,7 +80,10 @@ def test_a_failed_chunk_is_reported_and_the_rest_issued(app, course_site, monkey
     db.session.commit()
     assert [f["item"] for f in result.failures] == ["Mette Jørgensen"]
     assert "printer caught fire" in result.failures[0]["reason"]
-    assert [c.holder_name for c in db.session.scalars(sa.select(Certificate).order_by(Certificate.holder_name))] == ["Jonas Berg", "Ελένη Παπαδοπούλου"]
+    assert [c.holder_name for c in db.session.scalars(sa.select(Certificate).order_by(Certificate.holder_name))] == [
+        "Jonas Berg",
+        "Ελένη Παπαδοπούλου",
+    ]
 
 
 @pytest.mark.redis
@@ -104,4 +107,7 @@ def test_bulk_issue_on_redis_with_a_separate_worker(database_url, instance_dir, 
     assert (job.done, job.total) == (3, 3)
     assert kinds() == EXPECTED
     assert {c.language for c in db.session.scalars(sa.select(Certificate))} == {"de"}
-    assert all(c.kind in (CertificateKind.COMPLETION, CertificateKind.PARTICIPATION) for c in db.session.scalars(sa.select(Certificate)))
+    assert all(
+        c.kind in (CertificateKind.COMPLETION, CertificateKind.PARTICIPATION)
+        for c in db.session.scalars(sa.select(Certificate))
+    )

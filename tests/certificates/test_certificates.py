@@ -45,7 +45,10 @@ def test_the_trainer_sees_who_qualifies_and_why_not(client, course_site):
     assert "No attendance recorded." in page
 
 
-@pytest.mark.parametrize("who,language,kind", [("eleni", "el", "completion"), ("mette", "da", "completion"), ("jonas", "el", "participation")])
+@pytest.mark.parametrize(
+    "who,language,kind",
+    [("eleni", "el", "completion"), ("mette", "da", "completion"), ("jonas", "el", "participation")],
+)
 def test_pdf_reads_back_in_the_holders_language(client, course_site, who, language, kind):
     site, trainer, people = course_site
     person = people[who]
@@ -56,7 +59,9 @@ def test_pdf_reads_back_in_the_holders_language(client, course_site, who, langua
     response = client.get(f"/certificates/{certificate.id}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = pdf_text(response.data)
-    title = translated("Certificate of completion" if kind == "completion" else "Certificate of participation", language)
+    title = translated(
+        "Certificate of completion" if kind == "completion" else "Certificate of participation", language
+    )
     assert title != ("Certificate of completion" if kind == "completion" else "Certificate of participation")
     assert title.split()[0] in text
     assert person.name in text and certificate.code in text
@@ -78,7 +83,11 @@ def test_the_pdf_declares_pdf_a_3b_and_embeds_its_fonts(client, course_site):
     fonts = set()
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
-            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"] if "/DescendantFonts" in font.get_object() else font.get_object().get("/FontDescriptor")
+            descriptor = (
+                font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                if "/DescendantFonts" in font.get_object()
+                else font.get_object().get("/FontDescriptor")
+            )
             if descriptor is not None:
                 fonts.add(any(k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")))
     assert fonts == {True}
@@ -138,7 +147,12 @@ def test_verification_shows_the_minimum_and_leaks_nothing(client, course_site):
     response = client.get(f"/verify/{certificate.code.lower().replace('-', ' ')}")
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "This certificate is valid." in page
-    for shown in ("Ελένη Παπαδοπούλου", "OEP 2026 — Intercultural Cities", "Certificate of completion", certificate.code):
+    for shown in (
+        "Ελένη Παπαδοπούλου",
+        "OEP 2026 — Intercultural Cities",
+        "Certificate of completion",
+        certificate.code,
+    ):
         assert shown in page
     for hidden in ("Σύλλογος Γυναικών Κυψέλης", "eleni@example.org", "8.0"):
         assert hidden not in page
@@ -217,8 +231,13 @@ def test_the_url_fetcher_refuses_files_and_the_network(app):
     from oep.core import pdf
 
     fetch = pdf.make_url_fetcher(pdf.Assets.of(app))
-    for url in ("file:///etc/passwd", "http://169.254.169.254/latest/meta-data", "https://example.org/x.png",
-                "oep://static/../../../etc/passwd", "oep://uploads/../secret_key"):
+    for url in (
+        "file:///etc/passwd",
+        "http://169.254.169.254/latest/meta-data",
+        "https://example.org/x.png",
+        "oep://static/../../../etc/passwd",
+        "oep://uploads/../secret_key",
+    ):
         with pytest.raises(pdf.RefusedURL):
             fetch(url)
     assert fetch("oep://static/fonts/DejaVuSans.ttf").read()[:4] == b"\x00\x01\x00\x00"

@@ -92,9 +92,18 @@ def _report_file(site, by):
 
     stored, digest = store(b"PK test workbook", "xlsx")
     record = ReportFile(
-        programme_id=site.programme_id, site_id=site.id, period_from=site.programme.starts_on,
-        period_to=site.programme.ends_on, format=ReportFormat.XLSX, language="en", title="Test report",
-        file_name=stored, download_name="test.xlsx", size=16, sha256=digest, created_by_id=by.id,
+        programme_id=site.programme_id,
+        site_id=site.id,
+        period_from=site.programme.starts_on,
+        period_to=site.programme.ends_on,
+        format=ReportFormat.XLSX,
+        language="en",
+        title="Test report",
+        file_name=stored,
+        download_name="test.xlsx",
+        size=16,
+        sha256=digest,
+        created_by_id=by.id,
     )
     db.session.add(record)
     db.session.flush()
@@ -105,5 +114,3 @@ _PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
 )
-
-

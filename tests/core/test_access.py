@@ -16,7 +16,9 @@ OK, LOGIN, FORBIDDEN, MISSING = "ok", "login", "403", "404"
 
 
 def row(anonymous, contact_a, contact_b, trainer_other_site, trainer_of_site, coordinator):
-    return dict(zip(ROLES, (anonymous, contact_a, contact_b, trainer_other_site, trainer_of_site, coordinator)))
+    return dict(
+        zip(ROLES, (anonymous, contact_a, contact_b, trainer_other_site, trainer_of_site, coordinator), strict=True)
+    )
 
 
 EVERYONE = row(OK, OK, OK, OK, OK, OK)
@@ -198,8 +200,5 @@ def test_role_gets_expected_answer(app, client, world, endpoint, role, expected)
         url = url_for(endpoint, **{arg: ids[overrides.get(arg, arg)] for arg in rule.arguments}, **query)
     if people[role] is not None:
         client.login(people[role])
-    if "GET" in rule.methods:
-        response = client.get(url)
-    else:
-        response = client.post(url, data={})
+    response = client.get(url) if "GET" in rule.methods else client.post(url, data={})
     assert _outcome(response) == expected, f"{role} on {endpoint} ({url}): {response.status_code}"

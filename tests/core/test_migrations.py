@@ -29,8 +29,6 @@ def empty_database(request, tmp_path):
     return _fresh_postgres(postgres_url(suffix="_migrations"))
 
 
-
-
 def test_upgrade_from_empty_to_head_matches_the_models(empty_database, tmp_path):
     app = make_test_app(empty_database, tmp_path)
     with app.app_context():
@@ -57,7 +55,8 @@ def test_upgrading_keeps_existing_rows_and_fills_new_required_columns(empty_data
             for name in ("First", "Second"):
                 conn.execute(
                     sa.text(
-                        "INSERT INTO organisations (name, name_key, type, sector, city, website, languages, description, created_at)"
+                        "INSERT INTO organisations (name, name_key, type, sector, "
+                        "city, website, languages, description, created_at)"
                         " VALUES (:n, :k, 'cso', '', '', '', '[]', '', :t)"
                     ),
                     {"n": name, "k": name.lower(), "t": "2026-01-01 00:00:00"},
@@ -65,7 +64,8 @@ def test_upgrading_keeps_existing_rows_and_fills_new_required_columns(empty_data
             conn.execute(
                 sa.text(
                     "INSERT INTO programmes (name, description, starts_on, ends_on, languages, registration_open,"
-                    " completion_min_attendance_percent, completion_requires_mandatory_modules, certificate_signatory_name,"
+                    " completion_min_attendance_percent, "
+                    "completion_requires_mandatory_modules, certificate_signatory_name,"
                     " certificate_signatory_title, funder_acknowledgement, created_at)"
                     " VALUES ('P', '', '2026-01-01', '2026-06-30', '[]', :t, 80, :t, '', '', '', '2026-01-01 00:00:00')"
                 ),
@@ -74,7 +74,9 @@ def test_upgrading_keeps_existing_rows_and_fills_new_required_columns(empty_data
         upgrade()
         with db.engine.connect() as conn:
             tokens = conn.execute(sa.text("SELECT calendar_token FROM organisations")).scalars().all()
-            settings = conn.execute(sa.text("SELECT left_early_credit_percent, checkin_code_seconds FROM programmes")).one()
+            settings = conn.execute(
+                sa.text("SELECT left_early_credit_percent, checkin_code_seconds FROM programmes")
+            ).one()
         assert len(tokens) == 2 and len(set(tokens)) == 2 and all(len(t) >= 24 for t in tokens)
         assert tuple(settings) == (50, 30)
         downgrade(revision="base")

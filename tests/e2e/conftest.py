@@ -8,6 +8,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from oep.extensions import db
+from tests.certificates.conftest import course_site  # noqa: F401  (a fixture the browser tests share)
 from tests.conftest import make_test_app
 from tests.support import chromium_path
 

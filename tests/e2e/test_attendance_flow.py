@@ -30,7 +30,7 @@ def sign_in(page, live_url, email):
 
 def test_trainer_schedules_a_series_and_takes_attendance(make, live_url, new_page):
     site = make.site(city="Palermo", timezone="Europe/Rome")
-    module = make.module(site.programme, title="Fundraising")
+    make.module(site.programme, title="Fundraising")
     trainer = make.trainer([site], email="giulia@example.org", name="Giulia Russo")
     organisation = make.organisation(site, name="Arcobaleno")
     people = [make.participant(organisation, name=n) for n in ("Amina Haddad", "Jonas Berg", "Rosa Ferrante")]

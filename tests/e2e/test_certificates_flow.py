@@ -14,7 +14,6 @@ from oep.certificates.models import Certificate
 from oep.extensions import db
 from tests.conftest import make_test_app
 from tests.e2e.test_attendance_flow import sign_in
-from tests.certificates.conftest import course_site  # noqa: F401  (the fixture)
 from tests.support_jobs import redis_or_skip, start_worker, unique_queue
 
 pytestmark = pytest.mark.browser

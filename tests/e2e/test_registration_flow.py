@@ -3,7 +3,6 @@ in and adds a participant."""
 
 from __future__ import annotations
 
-
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
@@ -16,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_register_accept_and_add_a_participant(make, live_url, new_page, mailbox):
-    site = make.site(make.programme(name="OEP 2026"), city="Aarhus")
+    make.site(make.programme(name="OEP 2026"), city="Aarhus")
     coordinator = make.coordinator(email="coordinator@example.org")
     make.competence("Fundraising")
     db.session.commit()

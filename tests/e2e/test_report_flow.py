@@ -5,6 +5,7 @@ follows the progress bar and downloads the file."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -37,7 +38,12 @@ def test_feedback_from_a_phone_without_an_account(world, live_url, new_page):  #
         else:  # the same person again: refused, with a reason
             expect(phone.locator(".flash-error")).to_contain_text("already given your feedback")
     db.session.expire_all()
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(SessionFeedback).where(SessionFeedback.session_id == sched.id)) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(SessionFeedback).where(SessionFeedback.session_id == sched.id)
+        )
+        == 1
+    )
 
     trainer = new_page()
     sign_in(trainer, live_url, world.trainer.email)
@@ -69,7 +75,7 @@ def test_coordinator_previews_and_downloads_the_report(world, live_url, new_page
     expect(rows).to_have_count(1)
     with page.expect_download() as download_info:
         rows.first.locator("a").click()
-    content = open(download_info.value.path(), "rb").read()
+    content = Path(download_info.value.path()).read_bytes()
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
     assert "OEP 2026 — Intercultural Cities — Palermo" in text
     assert download_info.value.suggested_filename.endswith(".pdf")

@@ -272,8 +272,14 @@ def test_the_dashboard_asks_the_contact_to_rate_until_it_is_done(client, make, j
     organisation, programme, site, budgeting, fundraising, _ = joined
     client.login(make.contact_of(organisation))
     assert 'data-testid="assessment-due"' in client.get("/dashboard").get_data(as_text=True)
-    response = client.post(page_url(organisation), data={
-        "programme_id": programme.id, "phase": "start", f"rating-{budgeting.id}": "2", f"rating-{fundraising.id}": "3",
-    })
+    response = client.post(
+        page_url(organisation),
+        data={
+            "programme_id": programme.id,
+            "phase": "start",
+            f"rating-{budgeting.id}": "2",
+            f"rating-{fundraising.id}": "3",
+        },
+    )
     assert response.status_code == 302
     assert 'data-testid="assessment-due"' not in client.get("/dashboard").get_data(as_text=True)

@@ -151,8 +151,12 @@ def test_a_wrong_or_missing_key_finds_nothing(client, held_session):
     assert client.get(link(sched, token=feedback_token(sched)[:-2])).status_code == 404
     assert client.get(f"/feedback/no-such-session?k={feedback_token(sched)}").status_code == 404
     assert answer(client, sched, amina, token="not-the-key").status_code == 404
-    assert client.post(f"/feedback/{sched.uid}", data={"participant_id": amina.id, "useful": 4, "clear": 4,
-                                                       "organised": 4}).status_code == 404
+    assert (
+        client.post(
+            f"/feedback/{sched.uid}", data={"participant_id": amina.id, "useful": 4, "clear": 4, "organised": 4}
+        ).status_code
+        == 404
+    )
     assert answers() == []
 
 
@@ -199,8 +203,7 @@ def test_feedback_opens_only_when_the_session_starts(client, make, held_session)
 def test_a_session_under_way_takes_feedback(client, make, held_session):
     sched, amina, _ = held_session
     now = utcnow().replace(microsecond=0)
-    running = make.session(sched.site, starts_at=now - timedelta(minutes=30),
-                           ends_at=now + timedelta(minutes=90))
+    running = make.session(sched.site, starts_at=now - timedelta(minutes=30), ends_at=now + timedelta(minutes=90))
     assert answer(client, running, amina).status_code == 200
     assert len(answers()) == 1
 

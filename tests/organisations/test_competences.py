@@ -33,7 +33,11 @@ def test_a_competence_in_use_cannot_be_deleted(client, make):
 
 def test_contact_declares_offers_and_needs_with_levels_and_notes(client, make):
     organisation = make.organisation(make.site())
-    fundraising, mediation, media = make.competence("Fundraising"), make.competence("Mediation"), make.competence("Media")
+    fundraising, mediation, media = (
+        make.competence("Fundraising"),
+        make.competence("Mediation"),
+        make.competence("Media"),
+    )
     make.declares(organisation, media, "need", level=1)
     client.login(make.contact_of(organisation))
     page = client.get(f"/organisations/{organisation.id}/competences").get_data(as_text=True)
@@ -49,8 +53,7 @@ def test_contact_declares_offers_and_needs_with_levels_and_notes(client, make):
     )
     assert response.status_code == 302
     entries = {
-        (e.competence.name, e.direction, e.level, e.note)
-        for e in db.session.scalars(sa.select(OrganisationCompetence))
+        (e.competence.name, e.direction, e.level, e.note) for e in db.session.scalars(sa.select(OrganisationCompetence))
     }
     assert entries == {
         ("Mediation", CompetenceDirection.OFFER, 3, "Arabic, Tigrinya"),

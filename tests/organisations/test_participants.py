@@ -33,7 +33,11 @@ def test_contact_adds_edits_and_removes_a_participant(org_and_contact):
     )
     assert response.status_code == 302
     participant = db.session.scalar(sa.select(Participant))
-    assert (participant.name, participant.email, participant.preferred_language) == ("Amina Haddad", "amina@example.org", "ar")
+    assert (participant.name, participant.email, participant.preferred_language) == (
+        "Amina Haddad",
+        "amina@example.org",
+        "ar",
+    )
     assert participant.consent_version == "2026-01" and participant.consent_given_at is not None
     assert "Amina Haddad" in client.get(f"/organisations/{organisation.id}/participants").get_data(as_text=True)
 

@@ -73,7 +73,9 @@ def test_registration_creates_organisation_contact_enrolment_and_consent(client,
 def test_form_shows_the_exact_consent_text_it_records(client, make):
     make.site()
     page = client.get("/register").get_data(as_text=True)
-    assert "I agree that the programme&#39;s coordinators" in page or "I agree that the programme's coordinators" in page
+    assert (
+        "I agree that the programme&#39;s coordinators" in page or "I agree that the programme's coordinators" in page
+    )
 
 
 BAD_INPUT = [
@@ -94,7 +96,9 @@ BAD_INPUT = [
 ]
 
 
-@pytest.mark.parametrize("overrides,field,message", BAD_INPUT, ids=[b[1] + "-" + str(i) for i, b in enumerate(BAD_INPUT)])
+@pytest.mark.parametrize(
+    "overrides,field,message", BAD_INPUT, ids=[b[1] + "-" + str(i) for i, b in enumerate(BAD_INPUT)]
+)
 def test_bad_input_is_shown_next_to_the_field_and_nothing_is_written(client, make, overrides, field, message):
     site = make.site()
     before = counts()

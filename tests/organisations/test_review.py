@@ -60,7 +60,10 @@ def test_declining_needs_a_reason(client, make, mailbox):
     assert mailbox.messages == []
     response = client.post(
         f"/enrolments/{enrolment.id}/decide",
-        data={f"e{enrolment.id}-decision": "declined", f"e{enrolment.id}-reason": "This site is for Aarhus organisations."},
+        data={
+            f"e{enrolment.id}-decision": "declined",
+            f"e{enrolment.id}-reason": "This site is for Aarhus organisations.",
+        },
     )
     assert response.status_code == 302
     assert enrolment.status is EnrolmentStatus.DECLINED
@@ -93,7 +96,11 @@ def test_mail_is_written_in_the_contacts_language(client, make, mailbox):
     from flask_babel import force_locale, gettext
 
     with force_locale("da"):
-        danish = gettext("Welcome to %(programme)s in %(city)s", programme=organisation.enrolments[0].site.programme.name, city="Aarhus")
+        danish = gettext(
+            "Welcome to %(programme)s in %(city)s",
+            programme=organisation.enrolments[0].site.programme.name,
+            city="Aarhus",
+        )
     assert danish.startswith("Velkommen")  # the catalogue has it...
     assert message["Subject"] == danish  # ...and the mail uses it
 

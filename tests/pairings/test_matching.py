@@ -158,7 +158,12 @@ def test_the_two_way_fit():
     a = p(1, "cso", offers={1: 3, 2: 1}, needs={3: 2})
     b = p(2, "migrant_association", offers={3: 2}, needs={1: 2, 2: 3})
     f = matching.fit(a, b)
-    assert (f.a_to_b, f.b_to_a, f.bonus, f.score) == (3 * 2 + 1 * 3, 2 * 2, matching.MUTUAL_BONUS, 9 + 4 + matching.MUTUAL_BONUS)
+    assert (f.a_to_b, f.b_to_a, f.bonus, f.score) == (
+        3 * 2 + 1 * 3,
+        2 * 2,
+        matching.MUTUAL_BONUS,
+        9 + 4 + matching.MUTUAL_BONUS,
+    )
     one_way = matching.fit(a, p(3, "migrant_association", needs={1: 1}))
     assert (one_way.score, one_way.mutual) == (3, False)
 

@@ -17,10 +17,14 @@ from oep.pairings.models import MatchRun, Pairing, PairingExchange, PairingMeeti
 def site_with_organisations(make):
     """Two CSOs and two migrant associations whose needs and offers complement each other."""
     site = make.site(city="Palermo")
-    fundraising, mediation, media, legal = (make.competence(n) for n in ("Fundraising", "Mediation", "Social media", "Legal advice"))
+    fundraising, mediation, media, legal = (
+        make.competence(n) for n in ("Fundraising", "Mediation", "Social media", "Legal advice")
+    )
     arcobaleno = make.organisation(site, name="Arcobaleno", type=OrganisationType.CSO, languages=["it", "en"])
     santa = make.organisation(site, name="Santa Chiara", type=OrganisationType.CSO, languages=["it", "en"])
-    donne = make.organisation(site, name="Donne Tunisine", type=OrganisationType.MIGRANT_ASSOCIATION, languages=["ar", "it"])
+    donne = make.organisation(
+        site, name="Donne Tunisine", type=OrganisationType.MIGRANT_ASSOCIATION, languages=["ar", "it"]
+    )
     ghana = make.organisation(site, name="Ghanaian Union", type=OrganisationType.MIGRANT_ASSOCIATION, languages=["en"])
     make.declares(arcobaleno, fundraising, "offer", 3)
     make.declares(arcobaleno, mediation, "need", 3)
@@ -70,7 +74,9 @@ def test_unpaired_are_listed_with_the_reason(client, site_with_organisations, ma
 
 def test_odd_number_gives_a_triad(client, site_with_organisations, make):
     site, trainer, orgs = site_with_organisations
-    extra = make.organisation(site, name="Nigerian Association", type=OrganisationType.MIGRANT_ASSOCIATION, languages=["it", "en"])
+    extra = make.organisation(
+        site, name="Nigerian Association", type=OrganisationType.MIGRANT_ASSOCIATION, languages=["it", "en"]
+    )
     make.declares(extra, site.competences["Fundraising"], "need", 1)
     client.login(trainer)
     client.post(f"/sites/{site.id}/pairings/run")
@@ -82,17 +88,35 @@ def test_odd_number_gives_a_triad(client, site_with_organisations, make):
 def test_forbidden_and_fixed_pairs_are_respected(client, site_with_organisations):
     site, trainer, orgs = site_with_organisations
     client.login(trainer)
-    a, d, s, g = orgs["Arcobaleno"], orgs["Donne Tunisine"], orgs["Santa Chiara"], orgs["Ghanaian Union"]
-    assert client.post(f"/sites/{site.id}/pairings/constraints", data={"kind": "forbidden", "organisation_a_id": a.id, "organisation_b_id": d.id}).status_code == 302
-    assert client.post(f"/sites/{site.id}/pairings/constraints", data={"kind": "fixed", "organisation_a_id": s.id, "organisation_b_id": d.id, "note": "They asked"}).status_code == 302
+    a, d, s = orgs["Arcobaleno"], orgs["Donne Tunisine"], orgs["Santa Chiara"]
+    assert (
+        client.post(
+            f"/sites/{site.id}/pairings/constraints",
+            data={"kind": "forbidden", "organisation_a_id": a.id, "organisation_b_id": d.id},
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            f"/sites/{site.id}/pairings/constraints",
+            data={"kind": "fixed", "organisation_a_id": s.id, "organisation_b_id": d.id, "note": "They asked"},
+        ).status_code
+        == 302
+    )
     client.post(f"/sites/{site.id}/pairings/run")
     found = groups(site, "proposed")
     assert ("Donne Tunisine", "Santa Chiara") in found
     assert ("Arcobaleno", "Donne Tunisine") not in found
     # The same rule twice, or a pair with itself, is refused with a message.
-    again = client.post(f"/sites/{site.id}/pairings/constraints", data={"kind": "forbidden", "organisation_a_id": d.id, "organisation_b_id": a.id})
+    again = client.post(
+        f"/sites/{site.id}/pairings/constraints",
+        data={"kind": "forbidden", "organisation_a_id": d.id, "organisation_b_id": a.id},
+    )
     assert again.status_code == 422 and "already a rule" in again.get_data(as_text=True)
-    same = client.post(f"/sites/{site.id}/pairings/constraints", data={"kind": "forbidden", "organisation_a_id": a.id, "organisation_b_id": a.id})
+    same = client.post(
+        f"/sites/{site.id}/pairings/constraints",
+        data={"kind": "forbidden", "organisation_a_id": a.id, "organisation_b_id": a.id},
+    )
     assert same.status_code == 422
 
 
@@ -166,7 +190,12 @@ def test_workspace_meeting_log_and_project_idea(client, make):
     assert bad.status_code == 422 and "date is in the future" in bad.get_data(as_text=True)
     ok = client.post(
         f"/pairings/{pairing.id}/meetings",
-        data={"held_on": date.today().isoformat(), "attendees": "Rosa, Fatima", "notes": "First talk", "next_steps": "Draft a budget"},
+        data={
+            "held_on": date.today().isoformat(),
+            "attendees": "Rosa, Fatima",
+            "notes": "First talk",
+            "next_steps": "Draft a budget",
+        },
     )
     assert ok.status_code == 302
     assert db.session.scalar(sa.select(PairingMeeting)).next_steps == "Draft a budget"
@@ -189,8 +218,16 @@ def test_workshops_of_a_pairing_and_their_reach(client_factory, make):
     day = (date.today() - timedelta(days=2)).isoformat()
     response = staff.post(
         f"/sites/{site.id}/sessions/new",
-        data={"kind": "workshop", "pairing_id": pairing.id, "title": "Fundraising for beginners", "day": day,
-              "start": "18:00", "end": "20:00", "language": "it", "status": "confirmed"},
+        data={
+            "kind": "workshop",
+            "pairing_id": pairing.id,
+            "title": "Fundraising for beginners",
+            "day": day,
+            "start": "18:00",
+            "end": "20:00",
+            "language": "it",
+            "status": "confirmed",
+        },
     )
     assert response.status_code == 302
     from oep.scheduling.models import ScheduledSession
@@ -200,7 +237,13 @@ def test_workshops_of_a_pairing_and_their_reach(client_factory, make):
     staff.post(f"/sessions/{workshop.id}/status", data={"status": "held"})
     # The pairing's own contact records how many came.
     contact = client_factory().login(make.contact_of(b))
-    assert contact.post(f"/sessions/{workshop.id}/headcount", data={"headcount_total": "35", "headcount_newcomers": "20", "headcount_residents": "15"}).status_code == 302
+    assert (
+        contact.post(
+            f"/sessions/{workshop.id}/headcount",
+            data={"headcount_total": "35", "headcount_newcomers": "20", "headcount_residents": "15"},
+        ).status_code
+        == 302
+    )
     page = contact.get(f"/pairings/{pairing.id}").get_data(as_text=True)
     assert "Fundraising for beginners" in page
     overview = staff.get(f"/programmes/{site.programme_id}/pairings").get_data(as_text=True)
@@ -208,7 +251,16 @@ def test_workshops_of_a_pairing_and_their_reach(client_factory, make):
     # A course session cannot be attached to a pairing.
     bad = staff.post(
         f"/sites/{site.id}/sessions/new",
-        data={"kind": "event", "pairing_id": pairing.id, "title": "X", "day": day, "start": "18:00", "end": "19:00", "language": "it", "status": "confirmed"},
+        data={
+            "kind": "event",
+            "pairing_id": pairing.id,
+            "title": "X",
+            "day": day,
+            "start": "18:00",
+            "end": "19:00",
+            "language": "it",
+            "status": "confirmed",
+        },
     )
     assert bad.status_code == 422 and "Only a skill-transfer workshop" in bad.get_data(as_text=True)
 

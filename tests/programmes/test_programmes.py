@@ -124,13 +124,21 @@ def test_sites_with_trainers_and_their_rules(client, make):
     programme = make.programme()
     trainer = make.trainer(name="Giulia Russo")
     client.login(make.coordinator())
-    data = {"city": "Palermo", "country": "IT", "timezone": "Europe/Rome", "local_language": "it", "trainers": [trainer.id]}
+    data = {
+        "city": "Palermo",
+        "country": "IT",
+        "timezone": "Europe/Rome",
+        "local_language": "it",
+        "trainers": [trainer.id],
+    }
     assert client.post(f"/programmes/{programme.id}/sites/new", data=data).status_code == 302
     site = db.session.scalar(sa.select(Site))
     assert [t.name for t in site.trainers] == ["Giulia Russo"]
     again = client.post(f"/programmes/{programme.id}/sites/new", data=dict(data, city="palermo"))
     assert again.status_code == 422 and "already has a site in palermo" in again.get_data(as_text=True)
-    bad_zone = client.post(f"/programmes/{programme.id}/sites/new", data=dict(data, city="Rome", timezone="Mars/Olympus"))
+    bad_zone = client.post(
+        f"/programmes/{programme.id}/sites/new", data=dict(data, city="Rome", timezone="Mars/Olympus")
+    )
     assert bad_zone.status_code == 422 and "Not a valid choice." in bad_zone.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Site)) == 1
 
@@ -142,7 +150,9 @@ def test_committee_warning_until_the_rule_is_met(client, make):
     assert 'data-testid="committee-warning"' in page
     assert "The committee has 0 member(s); it needs at least 6." in page
     for category in ["cso", "migrant_association", "key_person", "faith_community", "other"]:
-        client.post(f"/programmes/sites/{site.id}/committee/new", data={"name": f"Member {category}", "category": category})
+        client.post(
+            f"/programmes/sites/{site.id}/committee/new", data={"name": f"Member {category}", "category": category}
+        )
     page = client.get(f"/programmes/sites/{site.id}").get_data(as_text=True)
     assert "The committee has 5 member(s)" in page
     assert "No member represents: Local authority." in page
@@ -160,7 +170,12 @@ def test_modules_are_ordered_and_can_be_moved(client, make):
     programme = make.programme()
     client.login(make.coordinator())
     for title in ("Governance", "Fundraising", "Mediation"):
-        assert client.post(f"/programmes/{programme.id}/modules/new", data={"title": title, "hours": "6", "mandatory": "y"}).status_code == 302
+        assert (
+            client.post(
+                f"/programmes/{programme.id}/modules/new", data={"title": title, "hours": "6", "mandatory": "y"}
+            ).status_code
+            == 302
+        )
     ordered = lambda: [m.title for m in db.session.scalars(sa.select(Module).order_by(Module.position))]  # noqa: E731
     assert ordered() == ["Governance", "Fundraising", "Mediation"]
     mediation = db.session.scalar(sa.select(Module).where(Module.title == "Mediation"))

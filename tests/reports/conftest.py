@@ -54,10 +54,13 @@ def world(make):
     s3 = make.session(palermo, module=mediation, starts_in_days=-6, hours=2, status="held")
     make.session(palermo, module=mediation, starts_in_days=-3, hours=2, status="cancelled")
     # Marks: Amina 3/3, Luca present, absent, late (2/3), Moussa absent ×3 → 5 attended of 9.
-    for sched, (a, l, m) in zip((s1, s2, s3), (("present", "present", "absent"), ("present", "absent", "absent"),
-                                                ("present", "late", "absent"))):
+    for sched, (a, lu, m) in zip(
+        (s1, s2, s3),
+        (("present", "present", "absent"), ("present", "absent", "absent"), ("present", "late", "absent")),
+        strict=True,
+    ):
         make.mark(sched, amina, a)
-        make.mark(sched, luca, l)
+        make.mark(sched, luca, lu)
         make.mark(sched, moussa, m)
     # Athens: one held session, Eleni present (1 of 1).
     a1 = make.session(athens, module=fundraising, starts_in_days=-10, hours=3, status="held")
@@ -72,17 +75,44 @@ def world(make):
     make.declares(sunugal, med, "offer")
     make.declares(sunugal, fund, "need")
     make.declares(kyriakos, fund, "need")
-    make.db.add_all([
-        PairingExchange(pairing_id=pairing.id, teacher_id=arcobaleno.id, learner_id=sunugal.id, competence_id=fund.id,
-                        offer_level=3, need_level=2),
-        PairingExchange(pairing_id=pairing.id, teacher_id=sunugal.id, learner_id=arcobaleno.id, competence_id=med.id,
-                        offer_level=3, need_level=2),
-        ProjectIdea(pairing_id=pairing.id, title="Grant clinic for volunteers", status=ProjectStatus.PLANNING,
-                    target_group="Volunteers of small associations"),
-    ])
-    workshop = make.session(palermo, kind="workshop", starts_in_days=-4, hours=2, status="held", pairing_id=pairing.id,
-                            title="Fundraising for beginners", headcount_total=30, headcount_newcomers=12,
-                            headcount_residents=10)
+    make.db.add_all(
+        [
+            PairingExchange(
+                pairing_id=pairing.id,
+                teacher_id=arcobaleno.id,
+                learner_id=sunugal.id,
+                competence_id=fund.id,
+                offer_level=3,
+                need_level=2,
+            ),
+            PairingExchange(
+                pairing_id=pairing.id,
+                teacher_id=sunugal.id,
+                learner_id=arcobaleno.id,
+                competence_id=med.id,
+                offer_level=3,
+                need_level=2,
+            ),
+            ProjectIdea(
+                pairing_id=pairing.id,
+                title="Grant clinic for volunteers",
+                status=ProjectStatus.PLANNING,
+                target_group="Volunteers of small associations",
+            ),
+        ]
+    )
+    workshop = make.session(
+        palermo,
+        kind="workshop",
+        starts_in_days=-4,
+        hours=2,
+        status="held",
+        pairing_id=pairing.id,
+        title="Fundraising for beginners",
+        headcount_total=30,
+        headcount_newcomers=12,
+        headcount_residents=10,
+    )
 
     # A certificate, feedback (two answers, averages 4.5 / 4 / 3.5), self-assessment
     make.certificate(palermo, amina)
@@ -99,10 +129,19 @@ def world(make):
 
     trainer = make.trainer([palermo], name="Giulia Trainer")
     return World(
-        programme=programme, palermo=palermo, athens=athens, trainer=trainer, athens_trainer=make.trainer([athens]),
-        coordinator=make.coordinator(), arcobaleno=arcobaleno, sunugal=sunugal, kyriakos=kyriakos,
-        people={"amina": amina, "luca": luca, "moussa": moussa, "eleni": eleni}, sessions=[s1, s2, s3, a1],
-        workshop=workshop, competences={"fundraising": fund, "mediation": med},
+        programme=programme,
+        palermo=palermo,
+        athens=athens,
+        trainer=trainer,
+        athens_trainer=make.trainer([athens]),
+        coordinator=make.coordinator(),
+        arcobaleno=arcobaleno,
+        sunugal=sunugal,
+        kyriakos=kyriakos,
+        people={"amina": amina, "luca": luca, "moussa": moussa, "eleni": eleni},
+        sessions=[s1, s2, s3, a1],
+        workshop=workshop,
+        competences={"fundraising": fund, "mediation": med},
     )
 
 

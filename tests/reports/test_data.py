@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 from flask_babel import force_locale
@@ -16,8 +16,9 @@ from tests.reports.conftest import period_of
 def build(world, sites=None, period=None, **kw):
     sites = sites or [world.palermo, world.athens]
     with force_locale("en"):
-        return data.build(db.session, world.programme, sites, period or period_of(world.programme),
-                          consolidated=len(sites) > 1, **kw)
+        return data.build(
+            db.session, world.programme, sites, period or period_of(world.programme), consolidated=len(sites) > 1, **kw
+        )
 
 
 def figure(report, key):
@@ -56,7 +57,9 @@ def test_each_site_has_its_own_figures(world):
 def test_organisations_by_type(world):
     report = build(world)
     assert sorted((str(label), n) for label, n in report.organisation_types.rows) == [
-        ("Civil-society organisation (CSO)", 1), ("Faith community", 1), ("Migrant / ethnic-minority association", 1),
+        ("Civil-society organisation (CSO)", 1),
+        ("Faith community", 1),
+        ("Migrant / ethnic-minority association", 1),
     ]
 
 
@@ -132,10 +135,10 @@ def test_a_period_counts_only_what_happened_in_it(world):
 
 
 def test_the_period_is_read_in_the_site_time_zone(make, world):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     # 23:30 in Palermo on 1 March is 22:30 UTC: it belongs to 1 March there.
-    late = make.session(world.palermo, kind="event", starts_at=datetime(2026, 3, 1, 22, 30, tzinfo=timezone.utc), status="held")
+    late = make.session(world.palermo, kind="event", starts_at=datetime(2026, 3, 1, 22, 30, tzinfo=UTC), status="held")
     march_first = build(world, sites=[world.palermo], period=Period(date(2026, 3, 1), date(2026, 3, 1)))
     march_second = build(world, sites=[world.palermo], period=Period(date(2026, 3, 2), date(2026, 3, 2)))
     assert [row[3] for row in march_first.annex_sessions.rows] == [late.title]

@@ -21,8 +21,14 @@ from tests.reports.conftest import period_of
 
 def make_file(world, fmt, site=None, language="en", include_participants=False):
     (record,) = services.make_files(
-        db.session, world.programme, site, period_of(world.programme), [fmt], language=language,
-        include_participants=include_participants, by_id=world.coordinator.id,
+        db.session,
+        world.programme,
+        site,
+        period_of(world.programme),
+        [fmt],
+        language=language,
+        include_participants=include_participants,
+        by_id=world.coordinator.id,
     )
     db.session.commit()
     return services.stored_path(record).read_bytes(), record
@@ -43,7 +49,9 @@ def test_the_pdf_has_contents_with_the_right_page_numbers(world):
     assert "OEP 2026 — Intercultural Cities — programme report" in squash(pages[0])
     contents = squash(pages[1])
     assert contents.startswith("Contents")
-    entries = dict(re.findall(r"(Key figures|Athens|Palermo|Competence map|Feedback and empowerment|Annexes)[ .]+(\d+)", contents))
+    entries = dict(
+        re.findall(r"(Key figures|Athens|Palermo|Competence map|Feedback and empowerment|Annexes)[ .]+(\d+)", contents)
+    )
     assert set(entries) == {"Key figures", "Athens", "Palermo", "Competence map", "Feedback and empowerment", "Annexes"}
     for title, number in entries.items():
         page = squash(pages[int(number) - 1])
@@ -83,11 +91,22 @@ def test_the_pdf_key_figures_are_those_of_the_app_pages(world, client):
 def test_the_pdf_has_the_sections_partners_and_funders_expect(world):
     text = squash(" ".join(pdf_pages(make_file(world, ReportFormat.PDF)[0])))
     for expected in (
-        "Co-funded by", "Organisations by type", "Attendance by week", "Attendance per module",
-        "Intercultural City Committee", "The committee does not meet its rule",
-        "Associazione Arcobaleno teaches Sunugal: Fundraising", "Grant clinic for volunteers",
-        "Fundraising for beginners", "What participants said", "Very practical.", "Competence map",
-        "Empowerment by competence", "Plan around religious holidays", "Annex: sessions", "Annex: organisations",
+        "Co-funded by",
+        "Organisations by type",
+        "Attendance by week",
+        "Attendance per module",
+        "Intercultural City Committee",
+        "The committee does not meet its rule",
+        "Associazione Arcobaleno teaches Sunugal: Fundraising",
+        "Grant clinic for volunteers",
+        "Fundraising for beginners",
+        "What participants said",
+        "Very practical.",
+        "Competence map",
+        "Empowerment by competence",
+        "Plan around religious holidays",
+        "Annex: sessions",
+        "Annex: organisations",
         "Σύλλογος Κυψέλης",
     ):
         assert expected in text, expected
@@ -158,7 +177,7 @@ def test_the_csv_zip_has_one_file_per_table(world):
     archive = zipfile.ZipFile(io.BytesIO(content))
     names = archive.namelist()
     assert names[0] == "01-key-figures.csv" and any(n.endswith("-sessions.csv") for n in names)
-    text = archive.read(next(n for n in names if n.endswith("modules-%d.csv" % world.palermo.id))).decode("utf-8")
+    text = archive.read(next(n for n in names if n.endswith(f"modules-{world.palermo.id}.csv"))).decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0][-1] == "Attendance rate (%)"
@@ -175,4 +194,3 @@ def test_spreadsheets_name_no_participant_unless_asked(world, fmt):
         archive = zipfile.ZipFile(io.BytesIO(content))
         text = "".join(archive.read(n).decode("utf-8") for n in archive.namelist())
     assert "Amina Haddad" not in text
-

@@ -16,8 +16,11 @@ from tests.support_jobs import latest_job, wait_for_job
 
 def report_form(world, scope, **kw):
     data = {
-        "scope": scope, "date_from": world.programme.starts_on.isoformat(), "date_to": world.programme.ends_on.isoformat(),
-        "language": "en", "formats": ["pdf", "xlsx"],
+        "scope": scope,
+        "date_from": world.programme.starts_on.isoformat(),
+        "date_to": world.programme.ends_on.isoformat(),
+        "language": "en",
+        "formats": ["pdf", "xlsx"],
     }
     data.update(kw)
     return data
@@ -50,7 +53,9 @@ def test_a_bad_period_is_refused_with_a_message(client, world):
 
 def test_making_the_files_runs_as_a_job_and_they_can_be_downloaded(client, world):
     client.login(world.trainer)
-    response = client.post("/reports", data=report_form(world, f"site:{world.palermo.id}", formats=["pdf", "xlsx", "csv"]))
+    response = client.post(
+        "/reports", data=report_form(world, f"site:{world.palermo.id}", formats=["pdf", "xlsx", "csv"])
+    )
     assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
     job = wait_for_job(latest_job().id)
     assert job.status.value == "done", job.error
@@ -82,13 +87,17 @@ def test_a_trainer_reports_on_their_own_sites_only(client, world):
 
 def test_a_trainer_cannot_add_the_participants_by_hand(client, world):
     client.login(world.trainer)
-    page = client.get("/reports/preview", query_string=report_form(world, f"site:{world.palermo.id}", include_participants="y"))
+    page = client.get(
+        "/reports/preview", query_string=report_form(world, f"site:{world.palermo.id}", include_participants="y")
+    )
     assert page.status_code == 200 and "Amina Haddad" not in page.get_data(as_text=True)
 
 
 def test_the_coordinator_may_include_the_participants(client, world):
     client.login(world.coordinator)
-    page = client.get("/reports/preview", query_string=report_form(world, f"site:{world.palermo.id}", include_participants="y"))
+    page = client.get(
+        "/reports/preview", query_string=report_form(world, f"site:{world.palermo.id}", include_participants="y")
+    )
     html = page.get_data(as_text=True)
     assert "Annex: participants" in html and "Amina Haddad" in html
 
@@ -99,8 +108,14 @@ def test_a_report_file_is_only_for_those_who_may_see_its_site(client, world):
     from oep.reports.models import ReportFormat
 
     (record,) = services.make_files(
-        db.session, world.programme, world.palermo, Period(world.programme.starts_on, world.programme.ends_on),
-        [ReportFormat.CSV], language="en", include_participants=False, by_id=world.coordinator.id,
+        db.session,
+        world.programme,
+        world.palermo,
+        Period(world.programme.starts_on, world.programme.ends_on),
+        [ReportFormat.CSV],
+        language="en",
+        include_participants=False,
+        by_id=world.coordinator.id,
     )
     db.session.commit()
     client.login(world.athens_trainer)
@@ -114,13 +129,28 @@ def test_trainers_write_the_narrative_of_their_site(client, world):
     client.login(world.trainer)
     page = client.get(f"/sites/{world.palermo.id}/narratives")
     assert "Plan around **religious holidays**." in page.get_data(as_text=True)
-    response = client.post(f"/sites/{world.palermo.id}/narratives", data={
-        "context": "A city of *many* small associations.", "what_worked": "- evening sessions", "lessons": "", "recommendations": "",
-    })
+    response = client.post(
+        f"/sites/{world.palermo.id}/narratives",
+        data={
+            "context": "A city of *many* small associations.",
+            "what_worked": "- evening sessions",
+            "lessons": "",
+            "recommendations": "",
+        },
+    )
     assert response.status_code == 302
-    texts = {n.section.value: n.text for n in db.session.scalars(sa.select(Narrative).where(Narrative.site_id == world.palermo.id))}
-    assert texts == {"context": "A city of *many* small associations.", "what_worked": "- evening sessions", "lessons": ""}
-    preview = client.get("/reports/preview", query_string=report_form(world, f"site:{world.palermo.id}")).get_data(as_text=True)
+    texts = {
+        n.section.value: n.text
+        for n in db.session.scalars(sa.select(Narrative).where(Narrative.site_id == world.palermo.id))
+    }
+    assert texts == {
+        "context": "A city of *many* small associations.",
+        "what_worked": "- evening sessions",
+        "lessons": "",
+    }
+    preview = client.get("/reports/preview", query_string=report_form(world, f"site:{world.palermo.id}")).get_data(
+        as_text=True
+    )
     assert "A city of <em>many</em> small associations." in preview
     assert "Plan around" not in preview  # emptied
     client.login(world.athens_trainer)

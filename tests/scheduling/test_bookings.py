@@ -93,7 +93,9 @@ def test_notice_of_absence_makes_an_excused_mark_the_trainer_sees(client_factory
     person = make.participant(organisation, name="Amina Haddad")
     course = make.session(site, starts_in_days=2)
     contact = client_factory().login(make.contact_of(organisation))
-    response = contact.post(f"/sessions/{course.id}/notices", data={"participant_id": person.id, "reason": "Job interview"})
+    response = contact.post(
+        f"/sessions/{course.id}/notices", data={"participant_id": person.id, "reason": "Job interview"}
+    )
     assert response.status_code == 302
     mark = db.session.scalar(sa.select(Attendance))
     assert mark.status is AttendanceStatus.EXCUSED and mark.remark == "Job interview"
@@ -141,9 +143,9 @@ def test_concurrent_bookings_never_overbook_on_postgresql(tmp_path):
     """Twelve browsers book the last places of a session at the same moment, each on its own
     connection: exactly `capacity` are confirmed, the rest wait."""
     from oep.accounts.models import User
+    from oep.organisations.models import Participant
     from oep.scheduling import services
     from oep.scheduling.models import ScheduledSession
-    from oep.organisations.models import Participant
     from tests.conftest import make_test_app
     from tests.factories import Factory
     from tests.support import postgres_url

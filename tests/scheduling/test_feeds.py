@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import vobject
@@ -22,8 +22,8 @@ def events_by_summary(calendar):
 
 def test_site_feed_has_local_times_with_their_zone(client, make):
     site = make.site(city="Palermo", timezone="Europe/Rome")
-    make.session(site, title="Fundraising", starts_at=datetime(2027, 3, 2, 16, 0, tzinfo=timezone.utc), venue="Centro", hours=3)
-    make.session(site, title="Summer session", starts_at=datetime(2027, 7, 6, 15, 0, tzinfo=timezone.utc), hours=3)
+    make.session(site, title="Fundraising", starts_at=datetime(2027, 3, 2, 16, 0, tzinfo=UTC), venue="Centro", hours=3)
+    make.session(site, title="Summer session", starts_at=datetime(2027, 7, 6, 15, 0, tzinfo=UTC), hours=3)
     response = client.get(f"/calendar/sites/{site.calendar_token}.ics")
     assert "DTSTART;TZID=Europe/Rome:20270302T170000" in response.get_data(as_text=True)
     calendar = parse(response)
@@ -33,7 +33,7 @@ def test_site_feed_has_local_times_with_their_zone(client, make):
     assert winter.dtstart.value.hour == 17 and summer.dtstart.value.hour == 17
     assert winter.dtstart.value.utcoffset().total_seconds() == 3600
     assert summer.dtstart.value.utcoffset().total_seconds() == 7200
-    assert winter.dtstart.value.astimezone(timezone.utc) == datetime(2027, 3, 2, 16, 0, tzinfo=timezone.utc)
+    assert winter.dtstart.value.astimezone(UTC) == datetime(2027, 3, 2, 16, 0, tzinfo=UTC)
     assert winter.dtend.value - winter.dtstart.value == summer.dtend.value - summer.dtstart.value
     assert str(winter.location.value) == "Centro"
     assert hasattr(calendar, "vtimezone")

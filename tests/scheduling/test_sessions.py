@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -22,8 +22,15 @@ def palermo(make):
 
 def session_form(module, **overrides):
     data = {
-        "kind": "course", "module_id": str(module.id), "title": "", "day": "2027-03-02", "start": "17:00",
-        "end": "20:00", "venue": "Centro Arcobaleno", "address": "Via Maqueda 1", "language": "it",
+        "kind": "course",
+        "module_id": str(module.id),
+        "title": "",
+        "day": "2027-03-02",
+        "start": "17:00",
+        "end": "20:00",
+        "venue": "Centro Arcobaleno",
+        "address": "Via Maqueda 1",
+        "language": "it",
         "status": "confirmed",
     }
     data.update(overrides)
@@ -41,7 +48,7 @@ def test_a_course_session_is_entered_in_the_sites_time_and_stored_in_utc(client,
     assert response.status_code == 302
     [sched] = all_sessions()
     assert sched.title == "Fundraising"  # the module's title by default
-    assert sched.starts_at == datetime(2027, 3, 2, 16, 0, tzinfo=timezone.utc)  # 17:00 in Rome (CET)
+    assert sched.starts_at == datetime(2027, 3, 2, 16, 0, tzinfo=UTC)  # 17:00 in Rome (CET)
     assert sched.duration_minutes == 180 and sched.status is SessionStatus.CONFIRMED
     assert [t.id for t in sched.trainers] == [trainer.id]
     page = client.get(f"/sessions/{sched.id}").get_data(as_text=True)
@@ -80,7 +87,11 @@ def test_a_module_of_another_programme_is_refused(client, palermo, make):
 def test_series_dates():
     # Tuesdays and Thursdays every two weeks from Tue 2 March 2027 until 31 March.
     assert series_dates(date(2027, 3, 2), [1, 3], 2, date(2027, 3, 31)) == [
-        date(2027, 3, 2), date(2027, 3, 4), date(2027, 3, 16), date(2027, 3, 18), date(2027, 3, 30),
+        date(2027, 3, 2),
+        date(2027, 3, 4),
+        date(2027, 3, 16),
+        date(2027, 3, 18),
+        date(2027, 3, 30),
     ]
 
 
@@ -139,7 +150,7 @@ def test_edit_one_occurrence_of_a_series(client, palermo):
     assert response.status_code == 302
     after = all_sessions()
     moved = next(s for s in after if s.id == second.id)
-    assert moved.starts_at == datetime(2027, 5, 12, 8, 0, tzinfo=timezone.utc)
+    assert moved.starts_at == datetime(2027, 5, 12, 8, 0, tzinfo=UTC)
     assert sum(s.starts_at.hour == 15 for s in after) == 3  # the others stay at 17:00 Rome time
 
 
@@ -187,7 +198,9 @@ def test_cancelling_needs_a_reason_and_tells_people(client, palermo, make, mailb
     organisation = make.organisation(site)
     sched = make.session(site, module=module, starts_in_days=5)
     client.login(trainer)
-    response = client.post(f"/sessions/{sched.id}/status", data={"status": "cancelled", "reason": ""}, follow_redirects=True)
+    response = client.post(
+        f"/sessions/{sched.id}/status", data={"status": "cancelled", "reason": ""}, follow_redirects=True
+    )
     assert "Say why the session is cancelled" in response.get_data(as_text=True)
     assert sched.status is SessionStatus.CONFIRMED and mailbox.messages == []
     client.post(f"/sessions/{sched.id}/status", data={"status": "cancelled", "reason": "The trainer is ill."})
@@ -204,7 +217,9 @@ def test_a_future_session_cannot_be_marked_held(client, palermo, make):
     site, trainer, module = palermo
     sched = make.session(site, module=module, starts_in_days=5)
     client.login(trainer)
-    page = client.post(f"/sessions/{sched.id}/status", data={"status": "held"}, follow_redirects=True).get_data(as_text=True)
+    page = client.post(f"/sessions/{sched.id}/status", data={"status": "held"}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "cannot be marked as held before it starts" in page
     assert sched.status is SessionStatus.CONFIRMED
 
@@ -213,9 +228,18 @@ def test_speakers_and_unconfirmed_slots(client, palermo, make):
     site, trainer, _module = palermo
     client.login(trainer)
     data = session_form(
-        _module, kind="meeting", module_id="0", title="Network meeting", is_public="y",
-        **{"speakers-0-name": "Amina Haddad", "speakers-0-role": "Fundraising in practice", "speakers-0-confirmed": "y",
-           "speakers-1-name": "Lars Nielsen", "speakers-1-organisation": "Aarhus Kommune"},
+        _module,
+        kind="meeting",
+        module_id="0",
+        title="Network meeting",
+        is_public="y",
+        **{
+            "speakers-0-name": "Amina Haddad",
+            "speakers-0-role": "Fundraising in practice",
+            "speakers-0-confirmed": "y",
+            "speakers-1-name": "Lars Nielsen",
+            "speakers-1-organisation": "Aarhus Kommune",
+        },
     )
     data["status"] = "tentative"
     assert client.post(f"/sites/{site.id}/sessions/new", data=data).status_code == 302
@@ -229,10 +253,16 @@ def test_headcount_of_a_workshop(client, palermo, make):
     site, trainer, _module = palermo
     workshop = make.session(site, kind="workshop", starts_in_days=-1)
     client.login(trainer)
-    bad = client.post(f"/sessions/{workshop.id}/headcount", data={"headcount_total": "10", "headcount_newcomers": "8", "headcount_residents": "5"})
+    bad = client.post(
+        f"/sessions/{workshop.id}/headcount",
+        data={"headcount_total": "10", "headcount_newcomers": "8", "headcount_residents": "5"},
+    )
     assert bad.status_code == 422 and "cannot be more than the total" in bad.get_data(as_text=True)
     assert workshop.headcount_total is None
-    ok = client.post(f"/sessions/{workshop.id}/headcount", data={"headcount_total": "40", "headcount_newcomers": "25", "headcount_residents": "12"})
+    ok = client.post(
+        f"/sessions/{workshop.id}/headcount",
+        data={"headcount_total": "40", "headcount_newcomers": "25", "headcount_residents": "12"},
+    )
     assert ok.status_code == 302
     assert (workshop.headcount_total, workshop.headcount_newcomers, workshop.headcount_residents) == (40, 25, 12)
 
@@ -250,8 +280,8 @@ def test_public_events_page_shows_only_public_upcoming_sessions(client, make):
 
 def test_schedule_views(client, palermo, make):
     site, trainer, module = palermo
-    make.session(site, module=module, starts_at=datetime(2027, 3, 2, 16, 0, tzinfo=timezone.utc), title="Session A")
-    make.session(site, module=module, starts_at=datetime(2027, 3, 24, 16, 0, tzinfo=timezone.utc), title="Session B")
+    make.session(site, module=module, starts_at=datetime(2027, 3, 2, 16, 0, tzinfo=UTC), title="Session A")
+    make.session(site, module=module, starts_at=datetime(2027, 3, 24, 16, 0, tzinfo=UTC), title="Session B")
     client.login(trainer)
     month = client.get(f"/sites/{site.id}/schedule?view=month&date=2027-03-10").get_data(as_text=True)
     assert "Session A" in month and "Session B" in month and "March 2027" in month
