@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app oep
 
-.PHONY: run test setup test-setup system-deps translations extract-messages bench clean
+.PHONY: run test lint format setup test-setup system-deps translations extract-messages bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,8 +25,12 @@ translations: $(VENV)/.installed
 
 ## Re-extract the strings to translate and merge them into every catalogue.
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o oep/translations/messages.pot .
-	$(BIN)/pybabel update -i oep/translations/messages.pot -d oep/translations --no-fuzzy-matching
+## Sorted, with file names but no line numbers: a change adds or removes only its own entries,
+## so that branches translating different strings merge without conflicts.
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-location=file --sort-output \
+		-o oep/translations/messages.pot .
+	$(BIN)/pybabel update -i oep/translations/messages.pot -d oep/translations --no-fuzzy-matching \
+		--ignore-obsolete
 
 ## System packages the browser tests and fast PDFs need (Chromium, HarfBuzz subsetter).
 system-deps:
@@ -40,6 +44,16 @@ run: setup
 
 test: test-setup
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## Lint (ruff: the rule sets are listed in pyproject.toml) and check the formatting.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check oep tests bench
+	$(BIN)/ruff format --check oep tests bench
+
+## Format the code and apply ruff's safe fixes.
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix oep tests bench
+	$(BIN)/ruff format oep tests bench
 
 
 ## Benchmarks on a national-scale database (see bench/README.md).

@@ -56,7 +56,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     _register_models()
     _register_blueprints(app)
     _register_commands(app)
-    import oep.jobs.handlers  # noqa: F401  (job kinds known to this process)
+    _register_job_handlers(app)
     from oep.core.pdf import warn_if_slow_fonts
 
     warn_if_slow_fonts()
@@ -125,6 +125,16 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
-    from oep.cli import oep_cli
+    from oep.cli import register_commands
 
-    app.cli.add_command(oep_cli)
+    register_commands(app)
+
+
+def _register_job_handlers(app: Flask) -> None:
+    """Every feature's background job kinds, known to each process (web or worker)."""
+    from oep.certificates.jobs import JOB_HANDLERS as CERTIFICATE_JOBS
+    from oep.jobs.services import register_handlers
+    from oep.reports.jobs import JOB_HANDLERS as REPORT_JOBS
+
+    for handlers in (CERTIFICATE_JOBS, REPORT_JOBS):
+        register_handlers(app, handlers)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from oep.accounts.models import User
 from oep.extensions import db
 
 
 def init_login(app, login_manager) -> None:
-    from oep.accounts.models import User
-
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to see this page.")

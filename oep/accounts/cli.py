@@ -1,15 +1,16 @@
 """``flask --app oep oep create-coordinator EMAIL``: the first account."""
 
 import click
+from flask.cli import with_appcontext
 
 from oep.accounts import services
 from oep.accounts.models import Role
-from oep.cli import oep_cli
 from oep.core.errors import DomainError
 from oep.extensions import db
 
 
-@oep_cli.command("create-coordinator")
+@click.command("create-coordinator")
+@with_appcontext
 @click.argument("email")
 @click.option("--name", default=None, help="Full name (default: the part of the address before @).")
 @click.option(
@@ -35,3 +36,6 @@ def create_coordinator(email, name, password):
         db.session.rollback()
         raise click.ClickException(str(err.message)) from None
     click.echo(f"Coordinator {user.email} created. Sign in at /login.")
+
+
+COMMANDS = [create_coordinator]

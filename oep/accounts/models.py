@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -12,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oep.core.db import UTCDateTime, enum_type, utcnow
+from oep.core.enums import LabelledEnum
 from oep.extensions import db
 
 if TYPE_CHECKING:
@@ -19,21 +19,10 @@ if TYPE_CHECKING:
     from oep.programmes.models import Site
 
 
-class Role(enum.StrEnum):
-    COORDINATOR = "coordinator"
-    TRAINER = "trainer"
-    CONTACT = "contact"  # an organisation's contact person
-
-    @property
-    def label(self):
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.COORDINATOR: _l("Coordinator"),
-    Role.TRAINER: _l("Trainer"),
-    Role.CONTACT: _l("Organisation contact"),
-}
+class Role(LabelledEnum):
+    COORDINATOR = "coordinator", _l("Coordinator")
+    TRAINER = "trainer", _l("Trainer")
+    CONTACT = "contact", _l("Organisation contact")  # an organisation's contact person
 
 
 def new_session_token() -> str:

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from oep.attendance.models import AttendanceStatus
 from oep.core.tables import Table, safe_filename
 from oep.core.timezones import to_local
+from oep.scheduling.queries import roster
 
 
 def _percent(value: float | None):
@@ -137,8 +138,6 @@ def site_tables(site, report) -> list[Table]:
 
 
 def session_tables(sched) -> list[Table]:
-    from oep.scheduling.queries import roster
-
     tz = sched.site.timezone
     return [
         Table(

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oep.core.db import UTCDateTime, enum_type, utcnow
+from oep.core.enums import LabelledEnum
 from oep.extensions import db
 
 if TYPE_CHECKING:
@@ -19,16 +20,12 @@ if TYPE_CHECKING:
     from oep.scheduling.models import ScheduledSession
 
 
-class AttendanceStatus(enum.StrEnum):
-    PRESENT = "present"
-    LATE = "late"
-    LEFT_EARLY = "left_early"
-    EXCUSED = "excused"
-    ABSENT = "absent"
-
-    @property
-    def label(self):
-        return ATTENDANCE_STATUS_LABELS[self]
+class AttendanceStatus(LabelledEnum):
+    PRESENT = "present", _l("Present")
+    LATE = "late", _l("Late")
+    LEFT_EARLY = "left_early", _l("Left early")
+    EXCUSED = "excused", _l("Excused")
+    ABSENT = "absent", _l("Absent")
 
     @property
     def short(self):
@@ -38,14 +35,6 @@ class AttendanceStatus(enum.StrEnum):
     def attended(self) -> bool:
         return self in (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY)
 
-
-ATTENDANCE_STATUS_LABELS = {
-    AttendanceStatus.PRESENT: _l("Present"),
-    AttendanceStatus.LATE: _l("Late"),
-    AttendanceStatus.LEFT_EARLY: _l("Left early"),
-    AttendanceStatus.EXCUSED: _l("Excused"),
-    AttendanceStatus.ABSENT: _l("Absent"),
-}
 
 #: One-letter labels for the compact buttons of the attendance page.
 ATTENDANCE_STATUS_SHORT = {

@@ -18,10 +18,10 @@ from oep.attendance import checkin, completion
 from oep.attendance.models import Attendance, AttendanceStatus, WarningNotice
 from oep.extensions import db
 from oep.organisations.models import Enrolment, EnrolmentStatus, Organisation, Participant
-from oep.organisations.queries import accepted_sites
+from oep.organisations.queries import accepted_sites, visible_organisation_ids
 from oep.programmes.models import Module, Programme, Site
 from oep.scheduling.models import Booking, BookingStatus, ScheduledSession, SessionStatus
-from oep.scheduling.queries import visible_sessions_stmt
+from oep.scheduling.queries import roster, visible_sessions_stmt
 
 
 def accepted_organisations(site_id: int) -> list[Organisation]:
@@ -78,8 +78,6 @@ def session_for_code(code: str, now: datetime) -> ScheduledSession | None:
 
 
 def roster_for_checkin(sched: ScheduledSession) -> list[Participant]:
-    from oep.scheduling.queries import roster
-
     return [row.participant for row in roster(sched)]
 
 
@@ -310,8 +308,6 @@ def participant_record(person: Participant, user: User) -> ParticipantRecord:
 
 def warnings_for(user: User, limit: int = 20) -> list[WarningNotice]:
     """Open warnings the user should see on their dashboard."""
-    from oep.organisations.queries import visible_organisation_ids
-
     return db.session.scalars(
         sa.select(WarningNotice)
         .join(Participant, Participant.id == WarningNotice.participant_id)

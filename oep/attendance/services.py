@@ -28,7 +28,8 @@ from oep.core.mail import send_template
 from oep.organisations import services as organisations
 from oep.organisations.models import Enrolment, EnrolmentStatus, Organisation, Participant
 from oep.programmes.models import site_trainers
-from oep.scheduling.models import ScheduledSession, SessionKind, SessionStatus
+from oep.scheduling.models import Booking, BookingStatus, ScheduledSession, SessionKind, SessionStatus
+from oep.scheduling.services import is_expected
 
 log = logging.getLogger(__name__)
 
@@ -191,8 +192,6 @@ def add_walk_in(
         session, organisation, organisations.ParticipantData(name=name, preferred_language=sched.language)
     )
     if sched.kind.takes_bookings:
-        from oep.scheduling.models import Booking, BookingStatus
-
         session.add(
             Booking(
                 session_id=sched.id, participant_id=participant.id, status=BookingStatus.CONFIRMED, booked_by_id=by.id
@@ -225,7 +224,6 @@ def self_check_in(
     checkin.ensure_open(sched, programme, now)
     if not checkin.verify(sched, programme, code, now):
         raise Conflict(_("This code has expired or is wrong. Scan the code shown in the room again."))
-    from oep.scheduling.services import is_expected
 
     if not is_expected(session, sched, participant):
         raise Conflict(_("%(name)s is not on this session's list. Please ask the trainer.", name=participant.name))

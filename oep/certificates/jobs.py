@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from flask import current_app, url_for
 
+from oep.accounts.models import User
 from oep.certificates import services
 from oep.extensions import db
-from oep.jobs.services import handler
 from oep.programmes.models import Site
 
 
-@handler("certificates.issue")
 def issue_certificates(
     progress, site_ids: list[int], by_id: int | None, language: str | None = None, mail: bool = False
 ) -> dict:
-    from oep.accounts.models import User
-
     by = db.session.get(User, by_id) if by_id else None
     sites = [db.session.get(Site, site_id) for site_id in site_ids]
     todo = {}
@@ -41,3 +38,6 @@ def issue_certificates(
     with current_app.test_request_context():
         next_url = url_for("certificates.site", site_id=sites[0].id) if len(sites) == 1 else url_for("dashboard.index")
     return {"issued": issued, "failed": len(failures), "next_url": next_url}
+
+
+JOB_HANDLERS = {"certificates.issue": issue_certificates}

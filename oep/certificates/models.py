@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import datetime
 from decimal import Decimal
@@ -13,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oep.core.db import UTCDateTime, enum_type, utcnow
+from oep.core.enums import LabelledEnum
 from oep.extensions import db
 
 if TYPE_CHECKING:
@@ -43,34 +43,15 @@ def normalise_code(text: str) -> str:
     return f"OEP-{cleaned[:4]}-{cleaned[4:8]}-{cleaned[8:]}"
 
 
-class CertificateKind(enum.StrEnum):
-    COMPLETION = "completion"
-    PARTICIPATION = "participation"
-
-    @property
-    def label(self):
-        return (
-            _l("Certificate of completion")
-            if self is CertificateKind.COMPLETION
-            else _l("Certificate of participation")
-        )
+class CertificateKind(LabelledEnum):
+    COMPLETION = "completion", _l("Certificate of completion")
+    PARTICIPATION = "participation", _l("Certificate of participation")
 
 
-class CertificateStatus(enum.StrEnum):
-    VALID = "valid"
-    SUPERSEDED = "superseded"
-    REVOKED = "revoked"
-
-    @property
-    def label(self):
-        return CERTIFICATE_STATUS_LABELS[self]
-
-
-CERTIFICATE_STATUS_LABELS = {
-    CertificateStatus.VALID: _l("Valid"),
-    CertificateStatus.SUPERSEDED: _l("Replaced by a newer version"),
-    CertificateStatus.REVOKED: _l("Revoked"),
-}
+class CertificateStatus(LabelledEnum):
+    VALID = "valid", _l("Valid")
+    SUPERSEDED = "superseded", _l("Replaced by a newer version")
+    REVOKED = "revoked", _l("Revoked")
 
 
 class Certificate(db.Model):

@@ -64,7 +64,7 @@ def qr_url(text: str) -> str:
 
 
 def qr_png(text: str) -> bytes:
-    import segno
+    import segno  # lazy: only processes that print documents need it
 
     out = io.BytesIO()
     segno.make(text, error="m").save(out, kind="png", scale=4, border=1)
@@ -74,6 +74,7 @@ def qr_png(text: str) -> bytes:
 def make_url_fetcher(assets: Assets):
     """A WeasyPrint URL fetcher that serves only ``oep://static/``, ``oep://uploads/``,
     ``oep://qr/`` and ``data:`` URLs."""
+    # lazy: WeasyPrint takes about a second to import, and only render processes need it
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class AssetFetcher(URLFetcher):
@@ -95,7 +96,7 @@ def make_url_fetcher(assets: Assets):
 
 @lru_cache(maxsize=1)
 def font_config():
-    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.text.fonts import FontConfiguration  # lazy: see make_url_fetcher()
 
     # Released before the interpreter tears its modules down (its __del__ needs them).
     atexit.register(font_config.cache_clear)
@@ -107,7 +108,7 @@ _IMAGE_CACHE: dict = {}
 
 def render_document(html: str, assets: Assets):
     """Lay out ``html`` once; its pages can then be written one by one."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # lazy: see make_url_fetcher()
 
     return HTML(string=html, url_fetcher=make_url_fetcher(assets), base_url="oep://static/").render(
         font_config=font_config(), pdf_variant=PDF_VARIANT, cache=_IMAGE_CACHE

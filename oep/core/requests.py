@@ -7,6 +7,7 @@ import logging
 from flask import request
 from sqlalchemy.exc import IntegrityError
 
+from oep.core.errors import InvalidInput, render_error
 from oep.extensions import db
 
 log = logging.getLogger(__name__)
@@ -25,8 +26,6 @@ def refuse_control_characters():
         for value in values.values():
             if "\x00" in value:
                 from flask_babel import gettext as _
-
-                from oep.core.errors import InvalidInput
 
                 raise InvalidInput(_("The form contains characters that cannot be stored. Please retype the text."))
     return None
@@ -50,7 +49,6 @@ def init_app(app):
         except IntegrityError:
             db.session.rollback()
             log.exception("Commit refused by a database constraint")
-            from oep.core.errors import render_error
 
             body, code = render_error(409)
             return app.make_response((body, code))

@@ -8,6 +8,10 @@ from flask_login import current_user
 from oep.accounts.models import Role
 from oep.attendance import queries as attendance_queries
 from oep.core.access import roles_required
+from oep.core.db import utcnow
+from oep.extensions import db
+from oep.feedback import queries as feedback_queries
+from oep.feedback.services import needs_of
 from oep.organisations import queries as org_queries
 from oep.programmes import queries as programme_queries
 from oep.scheduling import queries as schedule_queries
@@ -44,11 +48,6 @@ def index():
 def _assessment_due(organisation) -> bool:
     """Whether the organisation has a self-assessment to give: the start once it is
     accepted, the end once that opens."""
-    from oep.core.db import utcnow
-    from oep.extensions import db
-    from oep.feedback import queries as feedback_queries
-    from oep.feedback.services import needs_of
-
     if not needs_of(db.session, organisation):
         return False
     rounds = feedback_queries.assessment_rounds(organisation, utcnow().date())

@@ -2,9 +2,9 @@
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
-from oep.cli import oep_cli
-from oep.demo.load import clear_database, database_is_empty, load_demo
+from oep.demo.load import CONTACT, COORDINATOR, TRAINER, clear_database, database_is_empty, load_demo
 from oep.extensions import db
 
 
@@ -16,15 +16,14 @@ def print_logins(logins) -> None:
     click.echo("")
 
 
-@oep_cli.command("demo")
+@click.command("demo")
+@with_appcontext
 @click.option("--reset", is_flag=True, help="Delete everything in the database first.")
 @click.option("--if-empty", is_flag=True, help="Load only into an empty database; otherwise just show the log-ins.")
 def demo(reset, if_empty):
     """Fill an empty database with a realistic demo programme."""
     if current_app.config["ENV"] == "production":
         raise click.ClickException("The demo programme is not loaded in production.")
-    from oep.demo.load import CONTACT, COORDINATOR, TRAINER
-
     known_logins = [("coordinator", *COORDINATOR), ("trainer (Palermo)", *TRAINER), ("organisation contact", *CONTACT)]
     if not database_is_empty(db.session):
         if if_empty:
@@ -41,3 +40,6 @@ def demo(reset, if_empty):
         f"{summary.participants} participants."
     )
     print_logins(summary.logins)
+
+
+COMMANDS = [demo]

@@ -17,10 +17,14 @@ from oep.attendance import models as attendance_model
 from oep.attendance import services as attendance
 from oep.attendance.models import AttendanceStatus
 from oep.core.db import Base, utcnow
+from oep.core.uploads import store_image
 from oep.demo import data
+from oep.feedback import services as feedback
+from oep.feedback.models import AssessmentPhase, SessionFeedback
 from oep.organisations import services as organisations
 from oep.organisations.models import (
     CompetenceDirection,
+    Enrolment,
     EnrolmentStatus,
     Organisation,
     OrganisationType,
@@ -30,8 +34,10 @@ from oep.pairings import services as pairings
 from oep.pairings.models import Pairing, PairingStatus, ProjectStatus
 from oep.programmes import services as programmes
 from oep.programmes.models import CommitteeCategory
+from oep.reports import services as reports
+from oep.reports.models import NarrativeSection
 from oep.scheduling import services as scheduling
-from oep.scheduling.models import SessionKind, SessionStatus
+from oep.scheduling.models import ScheduledSession, SessionKind, SessionStatus
 
 #: The demo's log-ins. Demo data only: never load the demo into a real deployment.
 COORDINATOR = ("coordinator@example.org", "demo-coordinator-2026")
@@ -375,13 +381,6 @@ def _report_material(session: Session, rng: random.Random, programme, coordinato
     """What the report needs beyond the course: feedback on held sessions, the organisations'
     self-assessments (at the start everywhere; at the end in Athens, which has finished), and
     the narratives of the sites."""
-    from oep.feedback import services as feedback
-    from oep.feedback.models import AssessmentPhase, SessionFeedback
-    from oep.organisations.models import Enrolment
-    from oep.reports import services as reports
-    from oep.reports.models import NarrativeSection
-    from oep.scheduling.models import ScheduledSession
-
     held = session.scalars(
         sa.select(ScheduledSession).where(ScheduledSession.status == SessionStatus.HELD).order_by(ScheduledSession.id)
     ).all()
@@ -438,10 +437,8 @@ def _demo_pictures() -> tuple[str, str]:
     import io
     import math
 
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw  # lazy: Pillow is only needed when the demo is loaded
     from werkzeug.datastructures import FileStorage
-
-    from oep.core.uploads import store_image
 
     emblem = Image.new("RGB", (300, 200), (0, 51, 153))
     draw = ImageDraw.Draw(emblem)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -10,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oep.core.db import UTCDateTime, enum_type, utcnow
+from oep.core.enums import LabelledEnum
 from oep.extensions import db
 
 #: The questions of the feedback form, each answered from 1 (poor) to 5 (excellent).
@@ -53,13 +53,9 @@ class SessionFeedback(db.Model):
     participant = relationship("Participant")
 
 
-class AssessmentPhase(enum.StrEnum):
-    START = "start"
-    END = "end"
-
-    @property
-    def label(self):
-        return _l("At the start") if self is AssessmentPhase.START else _l("At the end")
+class AssessmentPhase(LabelledEnum):
+    START = "start", _l("At the start")
+    END = "end", _l("At the end")
 
 
 class SelfAssessment(db.Model):

@@ -20,6 +20,7 @@ from oep.feedback.models import QUESTIONS, AssessmentPhase, SelfAssessment, Sess
 from oep.organisations.models import CompetenceDirection, Organisation, OrganisationCompetence, Participant
 from oep.programmes.models import Programme
 from oep.scheduling.models import ScheduledSession
+from oep.scheduling.services import is_expected
 
 #: Feedback is taken from the session's start until this long after its end.
 FEEDBACK_OPEN_FOR = timedelta(days=14)
@@ -67,7 +68,6 @@ def submit(
     signed: bool = False,
 ) -> SessionFeedback:
     ensure_open(sched)
-    from oep.scheduling.services import is_expected
 
     attended = session.scalar(
         sa.select(Attendance.id).where(Attendance.session_id == sched.id, Attendance.participant_id == participant.id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import uuid
 from datetime import datetime
 
@@ -11,30 +10,19 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oep.core.db import UTCDateTime, enum_type, utcnow
+from oep.core.enums import LabelledEnum
 from oep.extensions import db
 
 
-class JobStatus(enum.StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-
-    @property
-    def label(self):
-        return JOB_STATUS_LABELS[self]
+class JobStatus(LabelledEnum):
+    QUEUED = "queued", _l("Waiting to start")
+    RUNNING = "running", _l("Running")
+    DONE = "done", _l("Finished")
+    FAILED = "failed", _l("Failed")
 
     @property
     def finished(self) -> bool:
         return self in (JobStatus.DONE, JobStatus.FAILED)
-
-
-JOB_STATUS_LABELS = {
-    JobStatus.QUEUED: _l("Waiting to start"),
-    JobStatus.RUNNING: _l("Running"),
-    JobStatus.DONE: _l("Finished"),
-    JobStatus.FAILED: _l("Failed"),
-}
 
 
 def new_job_id() -> str:

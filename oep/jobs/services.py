@@ -1,6 +1,8 @@
 """Submitting jobs and recording their progress.
 
-A job is a row (``Job``) and a handler registered under its kind. ``submit`` writes the row;
+A job is a row (``Job``) and a handler registered under its kind. Features declare their
+handlers (a ``JOB_HANDLERS`` mapping in their ``jobs.py``) and the app factory registers them
+on the app with ``register_handlers``; this package imports no feature. ``submit`` writes the row;
 it is handed to the backend only when the request commits, so a worker never looks for a
 job that is not there yet. The handler reports progress through ``Progress``, whose writes
 are committed at once on their own connection, so that the progress bar moves while the
@@ -12,10 +14,10 @@ from __future__ import annotations
 import logging
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -27,22 +29,40 @@ from oep.jobs.models import Job, JobStatus
 log = logging.getLogger(__name__)
 
 _PENDING = "oep_pending_jobs"
-HANDLERS: dict[str, Callable] = {}
+_HANDLERS = "oep.job_handlers"
+#: The function an RQ worker runs for each job (it builds the app when run outside the CLI).
+QUEUED_FUNCTION = "oep.worker.run_queued"
+
+JobHandler = Callable[..., dict]
 
 
-def handler(kind: str):
-    """Register the function that does the work of jobs of ``kind``: ``fn(progress, **params)``
-    returning a result dict."""
+def register_handlers(app: Flask, handlers: Mapping[str, JobHandler]) -> None:
+    """Make ``handlers`` known to ``app``: each maps a job kind (``"feature.action"``) to the
+    function doing its work, called as ``fn(progress, **params)`` and returning a JSON-able
+    result dict.
 
-    def decorator(fn):
-        HANDLERS[kind] = fn
-        return fn
+    Raises ``ValueError`` when a kind is registered twice.
+    """
+    known = app.extensions.setdefault(_HANDLERS, {})
+    for kind, fn in handlers.items():
+        if kind in known and known[kind] is not fn:
+            raise ValueError(f"two handlers for jobs of kind {kind!r}")
+        known[kind] = fn
 
-    return decorator
+
+def handlers_of(app: Flask) -> Mapping[str, JobHandler]:
+    """The job kinds ``app`` can run, with their handlers."""
+    return app.extensions.get(_HANDLERS, {})
 
 
 def submit(session: Session, kind: str, params: dict, title: str, by) -> Job:
-    if kind not in HANDLERS:
+    """Record a job of ``kind`` with ``params`` (JSON-able keyword arguments of its handler);
+    it is dispatched to the backend when ``session`` commits. ``by`` is the ``User`` who asked
+    (or None). Returns the new ``Job``.
+
+    Raises ``ValueError`` for a kind no handler is registered for (a programming error).
+    """
+    if kind not in handlers_of(current_app):
         raise ValueError(f"no handler for jobs of kind {kind!r}")
     job = Job(kind=kind, params=params, title=title, created_by_id=by.id if by else None)
     session.add(job)
@@ -88,7 +108,7 @@ def run(job_id: str) -> None:
         own.commit()
     progress = Progress(job_id)
     try:
-        result = HANDLERS[kind](progress, **params)
+        result = handlers_of(current_app)[kind](progress, **params)
     except Exception as exc:  # the job failed: record why, for the person waiting for it
         log.exception("Job %s (%s) failed", job_id, kind)
         db.session.rollback()
@@ -130,20 +150,20 @@ def _run_in_thread(app, job_id: str) -> None:
 
 
 def redis_connection(app):
-    from redis import Redis
+    from redis import Redis  # lazy: only installations with OEP_REDIS_URL talk to Redis
 
     return Redis.from_url(app.config["REDIS_URL"])
 
 
 def queue(app):
-    from rq import Queue
+    from rq import Queue  # lazy: rq is only needed with Redis (start-up time of every process)
 
     return Queue(app.config["JOB_QUEUE"], connection=redis_connection(app), default_timeout=app.config["JOB_TIMEOUT"])
 
 
 def dispatch(app, job_id: str) -> None:
     if app.config.get("REDIS_URL"):
-        queue(app).enqueue("oep.jobs.worker.run_queued", job_id, job_id=job_id, job_timeout=app.config["JOB_TIMEOUT"])
+        queue(app).enqueue(QUEUED_FUNCTION, job_id, job_id=job_id, job_timeout=app.config["JOB_TIMEOUT"])
         log.info("Job %s queued on Redis", job_id)
     else:
         _thread_executor(app).submit(_run_in_thread, app, job_id)

@@ -16,11 +16,11 @@ from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Option
 
 from oep.core.choices import language_choices
 from oep.core.forms import MultiCheckboxField, options, strip
-from oep.organisations.models import ENROLMENT_TRANSITIONS, ORGANISATION_TYPE_LABELS, EnrolmentStatus, OrganisationType
+from oep.organisations.models import ENROLMENT_TRANSITIONS, EnrolmentStatus, OrganisationType
 
 
 def _type_choices():
-    return [("", _l("Choose…"))] + [(t.value, ORGANISATION_TYPE_LABELS[t]) for t in OrganisationType]
+    return [("", _l("Choose…"))] + [(t.value, t.label) for t in OrganisationType]
 
 
 def _add_scheme(value):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -11,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oep.core.db import UTCDateTime, enum_type, utcnow
+from oep.core.enums import LabelledEnum
 from oep.extensions import db
 from oep.programmes.models import new_calendar_token
 
@@ -19,33 +19,16 @@ if TYPE_CHECKING:
     from oep.programmes.models import Site
 
 
-class OrganisationType(enum.StrEnum):
-    CSO = "cso"
-    MIGRANT_ASSOCIATION = "migrant_association"
-    FAITH_COMMUNITY = "faith_community"
-    LOCAL_AUTHORITY = "local_authority"
-    KEY_PERSON = "key_person"
-    BUSINESS = "business"
-    EDUCATION = "education"
-    UNION = "union"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return ORGANISATION_TYPE_LABELS[self]
-
-
-ORGANISATION_TYPE_LABELS = {
-    OrganisationType.CSO: _l("Civil-society organisation (CSO)"),
-    OrganisationType.MIGRANT_ASSOCIATION: _l("Migrant / ethnic-minority association"),
-    OrganisationType.FAITH_COMMUNITY: _l("Faith community"),
-    OrganisationType.LOCAL_AUTHORITY: _l("Local authority"),
-    OrganisationType.KEY_PERSON: _l("Key person / community leader"),
-    OrganisationType.BUSINESS: _l("Business"),
-    OrganisationType.EDUCATION: _l("Education / library"),
-    OrganisationType.UNION: _l("Trade union"),
-    OrganisationType.OTHER: _l("Other"),
-}
+class OrganisationType(LabelledEnum):
+    CSO = "cso", _l("Civil-society organisation (CSO)")
+    MIGRANT_ASSOCIATION = "migrant_association", _l("Migrant / ethnic-minority association")
+    FAITH_COMMUNITY = "faith_community", _l("Faith community")
+    LOCAL_AUTHORITY = "local_authority", _l("Local authority")
+    KEY_PERSON = "key_person", _l("Key person / community leader")
+    BUSINESS = "business", _l("Business")
+    EDUCATION = "education", _l("Education / library")
+    UNION = "union", _l("Trade union")
+    OTHER = "other", _l("Other")
 
 
 def name_key(name: str) -> str:
@@ -91,25 +74,13 @@ class Organisation(db.Model):
         return f"<Organisation {self.id} {self.name!r}>"
 
 
-class EnrolmentStatus(enum.StrEnum):
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    WAITLISTED = "waitlisted"
-    DECLINED = "declined"
-    WITHDRAWN = "withdrawn"
+class EnrolmentStatus(LabelledEnum):
+    PENDING = "pending", _l("Pending review")
+    ACCEPTED = "accepted", _l("Accepted")
+    WAITLISTED = "waitlisted", _l("Waitlisted")
+    DECLINED = "declined", _l("Declined")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
 
-    @property
-    def label(self):
-        return ENROLMENT_STATUS_LABELS[self]
-
-
-ENROLMENT_STATUS_LABELS = {
-    EnrolmentStatus.PENDING: _l("Pending review"),
-    EnrolmentStatus.ACCEPTED: _l("Accepted"),
-    EnrolmentStatus.WAITLISTED: _l("Waitlisted"),
-    EnrolmentStatus.DECLINED: _l("Declined"),
-    EnrolmentStatus.WITHDRAWN: _l("Withdrawn"),
-}
 
 #: Which decisions may follow which status.
 ENROLMENT_TRANSITIONS: dict[EnrolmentStatus, set[EnrolmentStatus]] = {
@@ -201,13 +172,9 @@ class Competence(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
 
 
-class CompetenceDirection(enum.StrEnum):
-    OFFER = "offer"
-    NEED = "need"
-
-    @property
-    def label(self):
-        return _l("Can offer") if self is CompetenceDirection.OFFER else _l("Needs")
+class CompetenceDirection(LabelledEnum):
+    OFFER = "offer", _l("Can offer")
+    NEED = "need", _l("Needs")
 
 
 class OrganisationCompetence(db.Model):

@@ -6,7 +6,7 @@ from wtforms import BooleanField, DateField, RadioField, SelectField, StringFiel
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from oep.core.forms import MultiCheckboxField, options, strip
-from oep.pairings.models import PROJECT_STATUS_LABELS, ConstraintKind, ProjectStatus
+from oep.pairings.models import ConstraintKind, ProjectStatus
 
 TYPE_RULE_CHOICES = [
     ("migrant_with_non_migrant", _l("A migrant or ethnic-minority association with a non-migrant organisation")),
@@ -69,4 +69,4 @@ class ProjectForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)], filters=[strip])
     target_group = StringField(_l("Target group"), validators=[Length(max=300)], filters=[strip])
     resources_needed = TextAreaField(_l("Resources needed"), validators=[Length(max=2000)], filters=[strip])
-    status = SelectField(_l("Status"), choices=options((s.value, PROJECT_STATUS_LABELS[s]) for s in ProjectStatus))
+    status = SelectField(_l("Status"), choices=options((s.value, s.label) for s in ProjectStatus))

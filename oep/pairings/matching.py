@@ -276,7 +276,7 @@ def _weights(profiles: list[Profile], rules: Rules) -> np.ndarray:
 def max_weight_matching(weights: np.ndarray) -> tuple[list[tuple[int, int]], str]:
     """An exact maximum-weight matching of the graph with these (symmetric) edge weights;
     ``-inf`` marks a missing edge, the diagonal is 0 (being left out costs nothing)."""
-    from scipy.optimize import linear_sum_assignment
+    from scipy.optimize import linear_sum_assignment  # lazy: SciPy is slow to import, only the matcher needs it
 
     n = len(weights)
     if n < 2:
@@ -366,6 +366,7 @@ def _exact_from_relaxation(
     its cycles gives a lower bound; every pair whose reduced cost exceeds the gap cannot be in
     an optimum and is dropped; HiGHS solves the integer problem on the few pairs left.
     """
+    # lazy: SciPy is slow to import, only the matcher needs it
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix
 

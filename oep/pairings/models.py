@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -11,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oep.core.db import UTCDateTime, enum_type, utcnow
+from oep.core.enums import LabelledEnum
 from oep.extensions import db
 
 if TYPE_CHECKING:
@@ -19,35 +19,20 @@ if TYPE_CHECKING:
     from oep.programmes.models import Site
 
 
-class PairingStatus(enum.StrEnum):
-    PROPOSED = "proposed"
-    ACTIVE = "active"
-    COMPLETED = "completed"
-    DISSOLVED = "dissolved"
+class PairingStatus(LabelledEnum):
+    PROPOSED = "proposed", _l("Suggested")
+    ACTIVE = "active", _l("Active")
+    COMPLETED = "completed", _l("Completed")
+    DISSOLVED = "dissolved", _l("Dissolved")
 
-    @property
-    def label(self):
-        return PAIRING_STATUS_LABELS[self]
-
-
-PAIRING_STATUS_LABELS = {
-    PairingStatus.PROPOSED: _l("Suggested"),
-    PairingStatus.ACTIVE: _l("Active"),
-    PairingStatus.COMPLETED: _l("Completed"),
-    PairingStatus.DISSOLVED: _l("Dissolved"),
-}
 
 #: Statuses in which an organisation is taken (it cannot be in another pairing of the site).
 CURRENT_STATUSES = (PairingStatus.PROPOSED, PairingStatus.ACTIVE)
 
 
-class ConstraintKind(enum.StrEnum):
-    FORBIDDEN = "forbidden"
-    FIXED = "fixed"
-
-    @property
-    def label(self):
-        return _l("Never pair") if self is ConstraintKind.FORBIDDEN else _l("Always pair")
+class ConstraintKind(LabelledEnum):
+    FORBIDDEN = "forbidden", _l("Never pair")
+    FIXED = "fixed", _l("Always pair")
 
 
 class PairConstraint(db.Model):
@@ -203,23 +188,11 @@ class PairingMeeting(db.Model):
     created_by: Mapped[User | None] = relationship()
 
 
-class ProjectStatus(enum.StrEnum):
-    IDEA = "idea"
-    PLANNING = "planning"
-    READY = "ready"
-    DELIVERED = "delivered"
-
-    @property
-    def label(self):
-        return PROJECT_STATUS_LABELS[self]
-
-
-PROJECT_STATUS_LABELS = {
-    ProjectStatus.IDEA: _l("Idea"),
-    ProjectStatus.PLANNING: _l("Being planned"),
-    ProjectStatus.READY: _l("Ready to deliver"),
-    ProjectStatus.DELIVERED: _l("Delivered"),
-}
+class ProjectStatus(LabelledEnum):
+    IDEA = "idea", _l("Idea")
+    PLANNING = "planning", _l("Being planned")
+    READY = "ready", _l("Ready to deliver")
+    DELIVERED = "delivered", _l("Delivered")
 
 
 class ProjectIdea(db.Model):

@@ -3,7 +3,6 @@ contacts only the pairings their organisation is in (once confirmed)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -17,7 +16,6 @@ from oep.pairings import matching
 from oep.pairings.models import MatchRun, PairConstraint, Pairing, PairingMeeting, PairingMember, PairingStatus
 from oep.programmes.models import Programme, Site
 from oep.programmes.queries import site_ids_of_trainer
-from oep.scheduling.models import ScheduledSession, SessionKind, SessionStatus
 
 VISIBLE_TO_MEMBERS = (PairingStatus.ACTIVE, PairingStatus.COMPLETED, PairingStatus.DISSOLVED)
 
@@ -147,52 +145,21 @@ def competence_names() -> dict[int, str]:
     return dict(db.session.execute(sa.select(Competence.id, Competence.name)).all())
 
 
-# --- progress ------------------------------------------------------------------------------------------
+# --- meetings --------------------------------------------------------------------------------------
 
 
-@dataclass
-class Progress:
-    meetings: int = 0
-    workshops_planned: int = 0
-    workshops_held: int = 0
-    people_reached: int = 0
-    newcomers: int = 0
-    residents: int = 0
-
-
-def progress(pairing_ids: list[int]) -> dict[int, Progress]:
-    """Meetings logged, workshops planned and held, and people reached, per pairing: two
-    aggregate queries."""
-    result: dict[int, Progress] = defaultdict(Progress)
+def meeting_counts(pairing_ids: list[int]) -> dict[int, int]:
+    """Meetings logged per pairing, for the pairings whose ids are given (one aggregate query);
+    pairings without a meeting are absent from the result."""
     if not pairing_ids:
-        return result
-    for pairing_id, count in db.session.execute(
-        sa.select(PairingMeeting.pairing_id, sa.func.count())
-        .where(PairingMeeting.pairing_id.in_(pairing_ids))
-        .group_by(PairingMeeting.pairing_id)
-    ):
-        result[pairing_id].meetings = count
-    held = ScheduledSession.status == SessionStatus.HELD
-    for pairing_id, planned, done, reached, newcomers, residents in db.session.execute(
-        sa.select(
-            ScheduledSession.pairing_id,
-            sa.func.count(),
-            sa.func.sum(sa.case((held, 1), else_=0)),
-            sa.func.coalesce(sa.func.sum(sa.case((held, ScheduledSession.headcount_total), else_=0)), 0),
-            sa.func.coalesce(sa.func.sum(sa.case((held, ScheduledSession.headcount_newcomers), else_=0)), 0),
-            sa.func.coalesce(sa.func.sum(sa.case((held, ScheduledSession.headcount_residents), else_=0)), 0),
-        )
-        .where(
-            ScheduledSession.pairing_id.in_(pairing_ids),
-            ScheduledSession.kind == SessionKind.WORKSHOP,
-            ScheduledSession.status != SessionStatus.CANCELLED,
-        )
-        .group_by(ScheduledSession.pairing_id)
-    ):
-        p = result[pairing_id]
-        p.workshops_planned, p.workshops_held = planned, int(done or 0)
-        p.people_reached, p.newcomers, p.residents = int(reached or 0), int(newcomers or 0), int(residents or 0)
-    return result
+        return {}
+    return dict(
+        db.session.execute(
+            sa.select(PairingMeeting.pairing_id, sa.func.count())
+            .where(PairingMeeting.pairing_id.in_(pairing_ids))
+            .group_by(PairingMeeting.pairing_id)
+        ).all()
+    )
 
 
 def programme_pairings(user: User, programme: Programme) -> list[Pairing]:
@@ -202,15 +169,6 @@ def programme_pairings(user: User, programme: Programme) -> list[Pairing]:
             .join(Site, Site.id == Pairing.site_id)
             .where(Site.programme_id == programme.id, Pairing.status != PairingStatus.PROPOSED)
         ).order_by(Site.city, Pairing.status, Pairing.id)
-    ).all()
-
-
-def workshops_of(pairing: Pairing) -> list[ScheduledSession]:
-    return db.session.scalars(
-        sa.select(ScheduledSession)
-        .where(ScheduledSession.pairing_id == pairing.id)
-        .options(joinedload(ScheduledSession.site))
-        .order_by(ScheduledSession.starts_at)
     ).all()
 
 

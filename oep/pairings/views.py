@@ -3,6 +3,8 @@ each pairing's workspace, and the programme's overview."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -28,6 +30,7 @@ from oep.pairings.matching import Reason
 from oep.pairings.models import ConstraintKind, PairConstraint, Pairing, PairingStatus, ProjectStatus
 from oep.programmes import queries as programme_queries
 from oep.programmes.models import Site
+from oep.scheduling import queries as scheduling_queries
 from oep.scheduling.forms import SimpleActionForm
 
 bp = Blueprint("pairings", __name__)
@@ -95,7 +98,7 @@ def _site_page(site: Site, status: int = 200, **forms):
         run=run,
         unpaired=[(organisations.get(u["organisation_id"]), u["reasons"]) for u in (run.unpaired if run else [])],
         free=[organisations[i] for i in free if i in organisations],
-        progress=queries.progress([p.id for p in pairings]),
+        progress=_progress([p.id for p in pairings]),
         run_form=run_form,
         swap_form=swap_form,
         manual_form=manual_form,
@@ -103,6 +106,24 @@ def _site_page(site: Site, status: int = 200, **forms):
         reason_label=reason_label,
         rules=rules,
     ), status
+
+
+@dataclass
+class PairingProgress:
+    """What a pairing has done: meetings logged, and its workshops (from the schedule)."""
+
+    meetings: int
+    workshops: scheduling_queries.WorkshopTally
+
+    def __getattr__(self, name):  # pr.workshops_held, pr.people_reached … in the templates
+        aliases = {"workshops_planned": "planned", "workshops_held": "held"}
+        return getattr(self.workshops, aliases.get(name, name))
+
+
+def _progress(pairing_ids: list[int]) -> dict[int, PairingProgress]:
+    meetings = queries.meeting_counts(pairing_ids)
+    workshops = scheduling_queries.workshop_tallies(pairing_ids)
+    return {i: PairingProgress(meetings.get(i, 0), workshops[i]) for i in pairing_ids}
 
 
 @bp.route("/sites/<int:site_id>/pairings")
@@ -341,8 +362,8 @@ def _workspace_page(pairing: Pairing, status=200, **forms):
         "pairings/workspace.html",
         pairing=pairing,
         explanation=queries.explain([m.organisation for m in pairing.members], profiles, queries.competence_names()),
-        workshops=queries.workshops_of(pairing),
-        progress=queries.progress([pairing.id])[pairing.id],
+        workshops=scheduling_queries.workshops_of_pairing(pairing.id),
+        progress=_progress([pairing.id])[pairing.id],
         meeting_form=forms.get("meeting_form") or MeetingForm(),
         project_form=project_form,
         end_form=forms.get("end_form") or EndForm(),
@@ -436,7 +457,7 @@ def mine():
 def programme_overview(programme_id):
     programme = programme_queries.get_programme_or_404(current_user, programme_id)
     pairings = queries.programme_pairings(current_user, programme)
-    progress = queries.progress([p.id for p in pairings])
+    progress = _progress([p.id for p in pairings])
     return render_template(
         "pairings/programme.html",
         programme=programme,

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from oep.core.choices import country_choices, interface_language_choices, language_choices, timezone_choices
 from oep.core.forms import LocalDecimalField, MultiCheckboxField, options, strip
-from oep.programmes.models import COMMITTEE_CATEGORY_LABELS, CommitteeCategory
+from oep.programmes.models import CommitteeCategory
 
 IMAGE_TYPES = FileAllowed(["png", "jpg", "jpeg"], _l("Please upload a PNG or JPEG picture."))
 
@@ -133,6 +133,6 @@ class CommitteeMemberForm(FlaskForm):
     organisation = StringField(_l("Organisation"), validators=[Length(max=200)], filters=[strip])
     category = SelectField(
         _l("Represents"),
-        choices=options((c.value, COMMITTEE_CATEGORY_LABELS[c]) for c in CommitteeCategory),
+        choices=options((c.value, c.label) for c in CommitteeCategory),
         validators=[DataRequired()],
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oep.core.db import UTCDateTime, enum_type, utcnow
+from oep.core.enums import LabelledEnum
 from oep.extensions import db
 
 if TYPE_CHECKING:
@@ -167,27 +167,13 @@ class Module(db.Model):
         return f"<Module {self.id} {self.title!r}>"
 
 
-class CommitteeCategory(enum.StrEnum):
-    CSO = "cso"
-    MIGRANT_ASSOCIATION = "migrant_association"
-    FAITH_COMMUNITY = "faith_community"
-    KEY_PERSON = "key_person"
-    LOCAL_AUTHORITY = "local_authority"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return COMMITTEE_CATEGORY_LABELS[self]
-
-
-COMMITTEE_CATEGORY_LABELS = {
-    CommitteeCategory.CSO: _l("Civil-society organisation"),
-    CommitteeCategory.MIGRANT_ASSOCIATION: _l("Migrant association"),
-    CommitteeCategory.FAITH_COMMUNITY: _l("Faith community"),
-    CommitteeCategory.KEY_PERSON: _l("Community leader or key person"),
-    CommitteeCategory.LOCAL_AUTHORITY: _l("Local authority"),
-    CommitteeCategory.OTHER: _l("Other"),
-}
+class CommitteeCategory(LabelledEnum):
+    CSO = "cso", _l("Civil-society organisation")
+    MIGRANT_ASSOCIATION = "migrant_association", _l("Migrant association")
+    FAITH_COMMUNITY = "faith_community", _l("Faith community")
+    KEY_PERSON = "key_person", _l("Community leader or key person")
+    LOCAL_AUTHORITY = "local_authority", _l("Local authority")
+    OTHER = "other", _l("Other")
 
 
 class CommitteeMember(db.Model):

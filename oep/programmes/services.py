@@ -143,19 +143,21 @@ def update_module(session: Session, module: Module, **fields) -> Module:
 
 
 def delete_module(session: Session, module: Module) -> None:
-    from oep.scheduling.models import ScheduledSession
+    """Delete ``module`` from its programme's curriculum.
 
-    used = session.scalar(sa.select(sa.func.count()).where(ScheduledSession.module_id == module.id))
-    if used:
+    Raises ``Conflict`` when sessions are scheduled for it: the database refuses the deletion
+    (``sessions.module_id`` is ``ON DELETE RESTRICT``), so the curriculum never loses a module
+    that the schedule, attendance or certificates refer to.
+    """
+    title = module.title
+    try:
+        with session.begin_nested():
+            session.delete(module)
+            session.flush()
+    except sa.exc.IntegrityError:
         raise Conflict(
-            _(
-                "“%(title)s” has %(n)d scheduled session(s) and cannot be deleted. Delete or move them first.",
-                title=module.title,
-                n=used,
-            )
-        )
-    session.delete(module)
-    session.flush()
+            _("“%(title)s” has scheduled sessions and cannot be deleted. Delete or move them first.", title=title)
+        ) from None
 
 
 def move_module(session: Session, module: Module, offset: int) -> None:

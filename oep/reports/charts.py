@@ -39,10 +39,11 @@ def _short(text: str, limit: int = 42) -> str:
 
 
 def _figure(height: float):
+    # Matplotlib takes about a second to import: only processes that draw a chart pay for it.
     import matplotlib
 
     matplotlib.rcParams.update(STYLE)
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # lazy, see above
 
     return Figure(figsize=(WIDTH, height), layout=LAYOUT)
 
@@ -61,7 +62,7 @@ def data_uri(svg: str) -> str:
 
 def bars(title: str, labels: list[str], values: list[float | None], percent: bool = False, colour: str = BLUE) -> str:
     """Horizontal bars, one per label, with the value written at the end of each bar."""
-    from matplotlib.ticker import PercentFormatter
+    from matplotlib.ticker import PercentFormatter  # lazy: Matplotlib is slow to import
 
     fig = _figure(0.9 + 0.28 * max(len(labels), 1))
     ax = fig.add_subplot()
@@ -87,7 +88,7 @@ def weekly_line(title: str, weeks: list[date], rates: list[float | None], marks_
     """Attendance rate week by week: a line, with the average drawn across, so that a falling
     attendance is seen at a glance. Weeks are labelled in the report's language."""
     from flask_babel import format_date
-    from matplotlib.ticker import PercentFormatter
+    from matplotlib.ticker import PercentFormatter  # lazy: Matplotlib is slow to import
 
     fig = _figure(2.6)
     ax = fig.add_subplot()

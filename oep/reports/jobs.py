@@ -7,14 +7,12 @@ from datetime import date
 from flask import current_app, url_for
 
 from oep.extensions import db
-from oep.jobs.services import handler
 from oep.programmes.models import Programme, Site
 from oep.reports import services
 from oep.reports.data import Period
 from oep.reports.models import ReportFormat
 
 
-@handler("reports.build")
 def build_report(
     progress,
     programme_id: int,
@@ -51,3 +49,6 @@ def build_report(
             "files": [f.id for f in files],
             "next_url": url_for("reports.index", generated=progress.job_id) + "#generated",
         }
+
+
+JOB_HANDLERS = {"reports.build": build_report}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -10,26 +9,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oep.core.db import UTCDateTime, enum_type, utcnow
+from oep.core.enums import LabelledEnum
 from oep.extensions import db
 
 
-class NarrativeSection(enum.StrEnum):
-    CONTEXT = "context"
-    WHAT_WORKED = "what_worked"
-    LESSONS = "lessons"
-    RECOMMENDATIONS = "recommendations"
-
-    @property
-    def label(self):
-        return NARRATIVE_LABELS[self]
-
-
-NARRATIVE_LABELS = {
-    NarrativeSection.CONTEXT: _l("Context"),
-    NarrativeSection.WHAT_WORKED: _l("What worked"),
-    NarrativeSection.LESSONS: _l("Lessons learned"),
-    NarrativeSection.RECOMMENDATIONS: _l("Recommendations"),
-}
+class NarrativeSection(LabelledEnum):
+    CONTEXT = "context", _l("Context")
+    WHAT_WORKED = "what_worked", _l("What worked")
+    LESSONS = "lessons", _l("Lessons learned")
+    RECOMMENDATIONS = "recommendations", _l("Recommendations")
 
 
 class Narrative(db.Model):
@@ -46,14 +34,10 @@ class Narrative(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class ReportFormat(enum.StrEnum):
-    PDF = "pdf"
-    XLSX = "xlsx"
-    CSV = "csv"  # a ZIP of CSV files, one per table
-
-    @property
-    def label(self):
-        return REPORT_FORMAT_LABELS[self]
+class ReportFormat(LabelledEnum):
+    PDF = "pdf", _l("PDF document")
+    XLSX = "xlsx", _l("Spreadsheet (XLSX)")
+    CSV = "csv", _l("CSV files (ZIP)")  # a ZIP of CSV files, one per table
 
     @property
     def extension(self) -> str:
@@ -66,13 +50,6 @@ class ReportFormat(enum.StrEnum):
             ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             ReportFormat.CSV: "application/zip",
         }[self]
-
-
-REPORT_FORMAT_LABELS = {
-    ReportFormat.PDF: _l("PDF document"),
-    ReportFormat.XLSX: _l("Spreadsheet (XLSX)"),
-    ReportFormat.CSV: _l("CSV files (ZIP)"),
-}
 
 
 class ReportFile(db.Model):

@@ -19,7 +19,7 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberR
 
 from oep.core.choices import language_choices
 from oep.core.forms import MultiCheckboxField, options, strip
-from oep.scheduling.models import SESSION_KIND_LABELS, SESSION_STATUS_LABELS, SessionKind, SessionStatus
+from oep.scheduling.models import SessionKind, SessionStatus
 
 WEEKDAYS = [
     (0, _l("Monday")),
@@ -42,7 +42,7 @@ class SpeakerForm(Form):
 
 
 class SessionForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=options((k.value, SESSION_KIND_LABELS[k]) for k in SessionKind))
+    kind = SelectField(_l("Kind"), choices=options((k.value, k.label) for k in SessionKind))
     module_id = SelectField(_l("Module"), coerce=int, default=0)
     pairing_id = SelectField(_l("Pairing that delivers it (workshops)"), coerce=int, default=0)
     title = StringField(
@@ -81,9 +81,7 @@ class SessionForm(FlaskForm):
     is_public = BooleanField(_l("Public: show on the public events page"))
     status = SelectField(
         _l("Status"),
-        choices=options(
-            (s.value, SESSION_STATUS_LABELS[s]) for s in (SessionStatus.TENTATIVE, SessionStatus.CONFIRMED)
-        ),
+        choices=options((s.value, s.label) for s in (SessionStatus.TENTATIVE, SessionStatus.CONFIRMED)),
         default=SessionStatus.CONFIRMED.value,
     )
     trainer_ids = MultiCheckboxField(_l("Trainers"), coerce=int)
@@ -119,7 +117,7 @@ class SessionForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(_l("New status"), choices=options((s.value, SESSION_STATUS_LABELS[s]) for s in SessionStatus))
+    status = SelectField(_l("New status"), choices=options((s.value, s.label) for s in SessionStatus))
     reason = TextAreaField(_l("Reason (required when cancelling)"), validators=[Length(max=2000)], filters=[strip])
 
 

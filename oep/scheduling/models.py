@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
@@ -12,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oep.core.db import UTCDateTime, enum_type, utcnow
+from oep.core.enums import LabelledEnum
 from oep.extensions import db
 
 if TYPE_CHECKING:
@@ -21,15 +21,11 @@ if TYPE_CHECKING:
     from oep.programmes.models import Module, Site
 
 
-class SessionKind(enum.StrEnum):
-    COURSE = "course"
-    WORKSHOP = "workshop"
-    EVENT = "event"
-    MEETING = "meeting"
-
-    @property
-    def label(self):
-        return SESSION_KIND_LABELS[self]
+class SessionKind(LabelledEnum):
+    COURSE = "course", _l("Course session")
+    WORKSHOP = "workshop", _l("Skill-transfer workshop")
+    EVENT = "event", _l("Public event or seminar")
+    MEETING = "meeting", _l("Committee or network meeting")
 
     @property
     def takes_bookings(self) -> bool:
@@ -37,31 +33,12 @@ class SessionKind(enum.StrEnum):
         return self is not SessionKind.COURSE
 
 
-SESSION_KIND_LABELS = {
-    SessionKind.COURSE: _l("Course session"),
-    SessionKind.WORKSHOP: _l("Skill-transfer workshop"),
-    SessionKind.EVENT: _l("Public event or seminar"),
-    SessionKind.MEETING: _l("Committee or network meeting"),
-}
+class SessionStatus(LabelledEnum):
+    TENTATIVE = "tentative", _l("Not yet confirmed")
+    CONFIRMED = "confirmed", _l("Confirmed")
+    HELD = "held", _l("Held")
+    CANCELLED = "cancelled", _l("Cancelled")
 
-
-class SessionStatus(enum.StrEnum):
-    TENTATIVE = "tentative"
-    CONFIRMED = "confirmed"
-    HELD = "held"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self):
-        return SESSION_STATUS_LABELS[self]
-
-
-SESSION_STATUS_LABELS = {
-    SessionStatus.TENTATIVE: _l("Not yet confirmed"),
-    SessionStatus.CONFIRMED: _l("Confirmed"),
-    SessionStatus.HELD: _l("Held"),
-    SessionStatus.CANCELLED: _l("Cancelled"),
-}
 
 SESSION_TRANSITIONS = {
     SessionStatus.TENTATIVE: {SessionStatus.CONFIRMED, SessionStatus.HELD, SessionStatus.CANCELLED},
@@ -195,21 +172,10 @@ class Speaker(db.Model):
     session: Mapped[ScheduledSession] = relationship(back_populates="speakers")
 
 
-class BookingStatus(enum.StrEnum):
-    CONFIRMED = "confirmed"
-    WAITLISTED = "waitlisted"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self):
-        return BOOKING_STATUS_LABELS[self]
-
-
-BOOKING_STATUS_LABELS = {
-    BookingStatus.CONFIRMED: _l("Booked"),
-    BookingStatus.WAITLISTED: _l("On the waiting list"),
-    BookingStatus.CANCELLED: _l("Cancelled"),
-}
+class BookingStatus(LabelledEnum):
+    CONFIRMED = "confirmed", _l("Booked")
+    WAITLISTED = "waitlisted", _l("On the waiting list")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
 class Booking(db.Model):

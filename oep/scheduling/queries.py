@@ -326,3 +326,58 @@ def sites_for_scheduling(user: User) -> list[Site]:
     elif user.role is not Role.COORDINATOR:
         return []
     return db.session.scalars(stmt).all()
+
+
+# --- workshops of pairings -----------------------------------------------------------------------
+
+
+@dataclass
+class WorkshopTally:
+    """A pairing's skill-transfer workshops: planned (not cancelled), held, and whom the held
+    ones reached (headcounts, with newcomers and long-time residents where recorded)."""
+
+    planned: int = 0
+    held: int = 0
+    people_reached: int = 0
+    newcomers: int = 0
+    residents: int = 0
+
+
+def workshop_tallies(pairing_ids: list[int]) -> dict[int, WorkshopTally]:
+    """``WorkshopTally`` per pairing id, in one aggregate query; pairings without a workshop
+    get an empty tally."""
+    result: dict[int, WorkshopTally] = defaultdict(WorkshopTally)
+    if not pairing_ids:
+        return result
+    held = ScheduledSession.status == SessionStatus.HELD
+    for pairing_id, planned, done, reached, newcomers, residents in db.session.execute(
+        sa.select(
+            ScheduledSession.pairing_id,
+            sa.func.count(),
+            sa.func.sum(sa.case((held, 1), else_=0)),
+            sa.func.coalesce(sa.func.sum(sa.case((held, ScheduledSession.headcount_total), else_=0)), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((held, ScheduledSession.headcount_newcomers), else_=0)), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((held, ScheduledSession.headcount_residents), else_=0)), 0),
+        )
+        .where(
+            ScheduledSession.pairing_id.in_(pairing_ids),
+            ScheduledSession.kind == SessionKind.WORKSHOP,
+            ScheduledSession.status != SessionStatus.CANCELLED,
+        )
+        .group_by(ScheduledSession.pairing_id)
+    ):
+        result[pairing_id] = WorkshopTally(
+            planned, int(done or 0), int(reached or 0), int(newcomers or 0), int(residents or 0)
+        )
+    return result
+
+
+def workshops_of_pairing(pairing_id: int) -> list[ScheduledSession]:
+    """Every workshop session of the pairing ``pairing_id`` (cancelled ones too), with its
+    site, in order of start."""
+    return db.session.scalars(
+        sa.select(ScheduledSession)
+        .where(ScheduledSession.pairing_id == pairing_id)
+        .options(joinedload(ScheduledSession.site))
+        .order_by(ScheduledSession.starts_at)
+    ).all()

@@ -19,6 +19,7 @@ from oep.core.errors import Conflict, DomainError, InvalidInput
 from oep.core.mail import send_template
 from oep.core.timezones import to_local, to_utc
 from oep.organisations.models import Enrolment, EnrolmentStatus, Organisation, Participant
+from oep.pairings.models import Pairing, PairingStatus
 from oep.programmes.models import Module, Site
 from oep.scheduling.models import (
     SESSION_TRANSITIONS,
@@ -94,7 +95,6 @@ def _module_for(session: Session, site: Site, data: SessionData) -> Module | Non
 def _pairing_for(session: Session, site: Site, data: SessionData):
     if not data.pairing_id:
         return None
-    from oep.pairings.models import Pairing, PairingStatus
 
     pairing = session.get(Pairing, data.pairing_id)
     if (

@@ -20,6 +20,7 @@ from oep.core.timezones import local_today, to_local
 from oep.extensions import db
 from oep.organisations import queries as org_queries
 from oep.organisations.models import Organisation, Participant
+from oep.pairings.queries import active_pairings_at
 from oep.programmes import queries as programme_queries
 from oep.programmes.models import Module, Site, new_calendar_token
 from oep.scheduling import ical, queries, services
@@ -145,8 +146,6 @@ def _site_staff(site: Site) -> list[User]:
 
 
 def _pairings(site: Site):
-    from oep.pairings.queries import active_pairings_at
-
     return active_pairings_at(site.id)
 
 
