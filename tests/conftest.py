@@ -37,6 +37,21 @@ def pytest_sessionstart(session):
                 write_mo(mo, catalog)
 
 
+HEAVY = os.environ.get("OEP_TEST_HEAVY") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Heavy suites (every-language crawls, axe, schemathesis, the several-machines run) run
+    once per CI run, on the PostgreSQL pass, where ``.ci/run`` sets OEP_TEST_HEAVY=1; elsewhere
+    they are deselected (not skipped), and ``-m heavy`` with OEP_TEST_HEAVY=1 runs only them."""
+    if HEAVY:
+        return
+    heavy = [item for item in items if item.get_closest_marker("heavy")]
+    if heavy:
+        config.hook.pytest_deselected(items=heavy)
+        items[:] = [item for item in items if not item.get_closest_marker("heavy")]
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("OEP_TEST_DATABASE_URL")
