@@ -143,7 +143,8 @@ def test_every_catalogue_translates_every_message():
     for po in folder.glob("*/LC_MESSAGES/messages.po"):
         with po.open("rb") as f:
             catalog = read_po(f)
-        missing = [m.id for m in catalog if m.id and not m.string]
+        # A plural entry needs every form its language has (Arabic: six).
+        missing = [m.id for m in catalog if m.id and (not m.string or not all(m.string if m.pluralizable else [1]))]
         fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
         assert not missing and not fuzzy, f"{po.parent.parent.name}: {len(missing)} untranslated, {len(fuzzy)} fuzzy"
 
