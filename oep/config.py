@@ -84,6 +84,13 @@ class DefaultConfig:
     #: Verification lookups allowed per address within 10 minutes.
     VERIFY_ATTEMPTS = 30
 
+    #: Open Badges: the issuer's signing keys (generated once; several machines serving one
+    #: installation must share this folder), the issuer's name in every credential, and how
+    #: often one address may fetch a status list within 10 minutes.
+    ISSUER_KEY_DIR: str | None = None  # default: instance/issuer_keys
+    BADGE_ISSUER_NAME = "OEP"
+    STATUS_LIST_ATTEMPTS = 120
+
     LANGUAGES = ["en", "da", "de", "it", "el"]
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
@@ -153,6 +160,7 @@ def load_config(app, test_config: dict | None = None) -> None:
     os.makedirs(cfg["UPLOAD_DIR"], exist_ok=True)
     cfg["CERTIFICATE_DIR"] = cfg["CERTIFICATE_DIR"] or str(instance_path / "certificates")
     cfg["REPORT_DIR"] = cfg["REPORT_DIR"] or str(instance_path / "reports")
+    cfg["ISSUER_KEY_DIR"] = cfg["ISSUER_KEY_DIR"] or str(instance_path / "issuer_keys")
 
     if production:
         # Cookies only over HTTPS, unless the deployment says otherwise explicitly.

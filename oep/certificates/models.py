@@ -104,7 +104,54 @@ class Certificate(db.Model):
     site: Mapped[Site] = relationship()
     issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
 
+    credential: Mapped[BadgeCredential | None] = relationship(back_populates="certificate", uselist=False)
+
     @property
     def download_name(self) -> str:
         safe = "".join(ch if ch.isalnum() else "-" for ch in self.holder_name).strip("-")[:60] or "certificate"
         return f"{safe}-{self.code}.pdf"
+
+
+#: Bits in one status list: the W3C Bitstring Status List minimum (16 KiB), so that what one
+#: list shows hides among many. A list takes new credentials until half of it is used, so that
+#: a free index drawn at random is found at once.
+STATUS_LIST_SIZE = 131072
+STATUS_LIST_CAPACITY = STATUS_LIST_SIZE // 2
+
+
+class BadgeCredential(db.Model):
+    """A certificate's signed Open Badges 3.0 credential, and its place in a status list.
+
+    Made when the certificate is issued (for certificates issued before credentials were
+    signed: when it is first downloaded) and never changed: the holder keeps what was signed.
+    Its bit in the revocation list is set while its certificate is not valid (revoked or
+    replaced by a new version), as /verify says. A new credential takes an index at random
+    (the spec's advice, so that the order of issue does not show); the unique constraint keeps
+    two credentials, even ones signed at the same moment, off the same bit.
+    """
+
+    __tablename__ = "badge_credentials"
+    __table_args__ = (
+        sa.UniqueConstraint("status_list", "status_index"),
+        sa.CheckConstraint("status_list >= 1", name="status_list_positive"),
+        sa.CheckConstraint(f"status_index >= 0 AND status_index < {STATUS_LIST_SIZE}", name="status_index_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Empty only between the signing and the storing of a new certificate (its bit is unset
+    #: meanwhile: no one holds it yet).
+    certificate_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("certificates.id", ondelete="SET NULL"), unique=True
+    )
+    status_list: Mapped[int]
+    status_index: Mapped[int]
+    #: The issuer key that signed it (a DID URL, e.g. did:web:oep.example.org#key-1).
+    key_id: Mapped[str] = mapped_column(sa.String(300))
+    #: The credential secured as a VC-JWT (compact JWS).
+    jwt: Mapped[str] = mapped_column(sa.Text)
+    #: The same credential secured with an embedded Data Integrity proof (JSON), made when it
+    #: is first asked for.
+    data_integrity: Mapped[str | None] = mapped_column(sa.Text)
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    certificate: Mapped[Certificate | None] = relationship(back_populates="credential")

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import abort
 
 from oep.accounts.models import Role, User
-from oep.certificates.models import Certificate, CertificateStatus
+from oep.certificates.models import BadgeCredential, Certificate, CertificateStatus
 from oep.extensions import db
 from oep.programmes.queries import site_ids_of_trainer
 
@@ -55,3 +55,19 @@ def certificates_of_organisation(user: User, organisation_id: int, only_valid: b
 
 def by_code(code: str) -> Certificate | None:
     return db.session.scalar(sa.select(Certificate).where(Certificate.code == code)) if code else None
+
+
+def status_list_exists(number: int) -> bool:
+    """Whether status list ``number`` has been started (list 1 always has)."""
+    newest = db.session.scalar(sa.select(sa.func.max(BadgeCredential.status_list))) or 1
+    return 1 <= number <= newest
+
+
+def revoked_indices(number: int) -> list[int]:
+    """The bits set in status list ``number``: its credentials whose certificate is revoked or
+    replaced by a newer version — the certificates /verify does not show as valid."""
+    return db.session.scalars(
+        sa.select(BadgeCredential.status_index)
+        .join(Certificate, Certificate.id == BadgeCredential.certificate_id)
+        .where(BadgeCredential.status_list == number, Certificate.status != CertificateStatus.VALID)
+    ).all()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import multiprocessing
+import secrets
 import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -33,7 +34,16 @@ from oep.accounts import services as accounts
 from oep.accounts.models import User
 from oep.attendance import completion
 from oep.attendance.models import Attendance
-from oep.certificates.models import Certificate, CertificateKind, CertificateStatus, new_code
+from oep.certificates import badges, issuer
+from oep.certificates.models import (
+    STATUS_LIST_CAPACITY,
+    STATUS_LIST_SIZE,
+    BadgeCredential,
+    Certificate,
+    CertificateKind,
+    CertificateStatus,
+    new_code,
+)
 from oep.core import pdf
 from oep.core.db import utcnow
 from oep.core.errors import Conflict, InvalidInput
@@ -163,6 +173,7 @@ def plain_data(decision: Decision, site: Site, modules: list[str], language: str
         "funder_acknowledgement": programme.funder_acknowledgement,
         "verify_url": verify_url,
         "qr": pdf.qr_url(verify_url),
+        "identity_salt": secrets.token_hex(16),
     }
 
 
@@ -208,23 +219,24 @@ def _process_context():
 
 
 def render_all(
-    chunks: Iterable[tuple[str, int]], processes: int, expected: int = 0
+    chunks: Iterable[tuple[str, int, list[list[pdf.EmbeddedFile]]]], processes: int, expected: int = 0
 ) -> Iterator[list[bytes] | Exception]:
-    """PDFs for each (html, count) chunk, in order; a chunk that fails yields its exception.
+    """PDFs for each (html, count, embedded files per page) chunk, in order; a chunk that fails
+    yields its exception.
 
     With several processes, each chunk is handed to them as soon as its HTML is ready, so
     preparing the next chunks overlaps with rendering the first ones.
     """
     assets = pdf.Assets.of(current_app)
     if processes <= 1 or expected < 2:
-        for html, count in chunks:
+        for html, count, embedded in chunks:
             try:
-                yield render_chunk(html, count, assets)
+                yield render_chunk(html, count, assets, embedded)
             except Exception as exc:  # reported per chunk by the caller
                 yield exc
         return
     with ProcessPoolExecutor(max_workers=processes, mp_context=_process_context(), initializer=pdf.warm_up) as pool:
-        futures = [pool.submit(render_chunk, html, count, assets) for html, count in chunks]
+        futures = [pool.submit(render_chunk, html, count, assets, embedded) for html, count, embedded in chunks]
         for future in futures:
             try:
                 yield future.result()
@@ -246,7 +258,13 @@ def stored_file(certificate: Certificate) -> Path:
 
 
 def _store(
-    session: Session, data: dict, decision: Decision, site: Site, pdf_bytes: bytes, by: User | None
+    session: Session,
+    data: dict,
+    decision: Decision,
+    site: Site,
+    pdf_bytes: bytes,
+    by: User | None,
+    credential: BadgeCredential | None = None,
 ) -> Certificate:
     programme_dir = storage_dir() / str(site.programme_id)
     programme_dir.mkdir(parents=True, exist_ok=True)
@@ -275,6 +293,7 @@ def _store(
         city=data["city"],
         hours=data["hours"],
         modules=data["modules"],
+        identity_salt=data["identity_salt"],
         file_name=file_name,
         sha256=hashlib.sha256(pdf_bytes).hexdigest(),
         size=len(pdf_bytes),
@@ -285,6 +304,9 @@ def _store(
         previous.status, previous.superseded_at = CertificateStatus.SUPERSEDED, utcnow()
     session.add(certificate)
     session.flush()
+    if credential is not None:
+        credential.certificate_id = certificate.id
+        session.flush()
     return certificate
 
 
@@ -363,16 +385,30 @@ def issue(
             (decision, plain_data(decision, site, modules[decision.participant.id], lang, new_code(), issued_at))
         )
     chunks = list(_chunks(prepared, chunk_size(len(prepared), processes)))
-    documents = ((html_for([d for _, d in chunk]), len(chunk)) for chunk in chunks)
+    signed: list[list[BadgeCredential]] = []
+
+    def documents():
+        # Each certificate carries its signed credential, so it is signed (and its status bit
+        # taken) before the chunk is rendered.
+        for chunk in chunks:
+            credentials = sign_credentials(session, [_facts(data, site) for _, data in chunk])
+            signed.append(credentials)
+            embedded = [[_embedded_credential(data, c)] for (_, data), c in zip(chunk, credentials, strict=True)]
+            yield html_for([d for _, d in chunk]), len(chunk), embedded
+
     issued, failures = [], []
-    for chunk, rendered in zip(chunks, render_all(documents, processes, expected=len(chunks)), strict=True):
+    rendered_chunks = render_all(documents(), processes, expected=len(chunks))
+    for number, (chunk, rendered) in enumerate(zip(chunks, rendered_chunks, strict=True)):
         chunk_failures = []
         if isinstance(rendered, Exception):
             log.error("A chunk of %d certificates failed: %s", len(chunk), rendered)
             chunk_failures = [{"item": d.participant.name, "reason": str(rendered)[:300]} for d, _ in chunk]
+            for credential in signed[number]:  # its bits go back: no one holds these credentials
+                session.delete(credential)
+            session.flush()
         else:
-            for (decision, data), pdf_bytes in zip(chunk, rendered, strict=True):
-                certificate = _store(session, data, decision, site, pdf_bytes, by)
+            for (decision, data), pdf_bytes, credential in zip(chunk, rendered, signed[number], strict=True):
+                certificate = _store(session, data, decision, site, pdf_bytes, by, credential)
                 issued.append(certificate)
                 if mail:
                     _mail(session, certificate, decision.participant, pdf_bytes)
@@ -411,3 +447,143 @@ def revoke(session: Session, certificate: Certificate, reason: str, by: User) ->
     certificate.status, certificate.revoked_at = CertificateStatus.REVOKED, utcnow()
     certificate.revoked_by_id, certificate.revoke_reason = by.id, reason
     session.flush()
+
+
+# --- Open Badges credentials ------------------------------------------------------------------------
+
+#: Attempts at a free status bit before giving up (each a fresh random draw; with a list at most
+#: half full, twenty misses in a row do not happen by chance).
+MAX_DRAWS = 20
+_random = secrets.SystemRandom()
+
+
+def _facts(data: dict, site: Site) -> badges.CredentialFacts:
+    return badges.CredentialFacts(
+        code=data["code"],
+        kind=data["kind"],
+        programme_id=site.programme_id,
+        programme_name=data["programme_name"],
+        city=data["city"],
+        hours=data["hours"],
+        holder_name=data["holder_name"],
+        identity_salt=data["identity_salt"],
+        issued_at=data["issued_at"],
+    )
+
+
+def _embedded_credential(data: dict, credential: BadgeCredential) -> pdf.EmbeddedFile:
+    return pdf.EmbeddedFile(
+        name=f"{data['code']}.jwt",
+        media_type="application/vc+jwt",
+        content=credential.jwt.encode("ascii"),
+        description="Open Badges 3.0 credential of this certificate, signed (VC-JWT)",
+    )
+
+
+def draw_indices(count: int) -> list[int]:
+    """``count`` distinct random positions in a status list (candidates; some may be taken)."""
+    return _random.sample(range(STATUS_LIST_SIZE), count)
+
+
+def _open_list(session: Session, needed: int) -> int:
+    """The status list that takes new credentials: the newest one, until it holds its capacity."""
+    newest = session.scalar(sa.select(sa.func.max(BadgeCredential.status_list))) or 1
+    used = session.scalar(sa.select(sa.func.count()).where(BadgeCredential.status_list == newest))
+    return newest if used + needed <= STATUS_LIST_CAPACITY else newest + 1
+
+
+def _free_indices(session: Session, status_list: int, count: int) -> list[int]:
+    """``count`` random positions of the list that no stored credential holds (as far as this
+    transaction sees: the unique constraint settles a race)."""
+    free: list[int] = []
+    for _attempt in range(MAX_DRAWS):
+        candidates = [i for i in draw_indices(min(STATUS_LIST_SIZE, 2 * count + 8)) if i not in free]
+        taken = set(
+            session.scalars(
+                sa.select(BadgeCredential.status_index).where(
+                    BadgeCredential.status_list == status_list, BadgeCredential.status_index.in_(candidates)
+                )
+            )
+        )
+        free += [index for index in candidates if index not in taken]
+        if len(free) >= count:
+            return free[:count]
+    raise RuntimeError(f"no {count} free bits found in status list {status_list}")
+
+
+def _signed(facts: badges.CredentialFacts, status_list: int, index: int, key: issuer.IssuerKey) -> BadgeCredential:
+    token = badges.sign_jwt(badges.credential(facts, status_list, index), key)
+    return BadgeCredential(status_list=status_list, status_index=index, key_id=key.kid, jwt=token)
+
+
+def sign_credentials(
+    session: Session, facts: list[badges.CredentialFacts], certificate_ids: list[int] | None = None
+) -> list[BadgeCredential]:
+    """Sign an Open Badges credential for each of these certificates (as issued), each at a free
+    random bit of the open status list, and add them to the session (flushed). ``certificate_ids``
+    links them to existing certificates; without, the caller links them once stored.
+
+    Two transactions signing at once never share a bit: the (list, index) pair is unique in the
+    database, and a credential that loses the race is signed again at another bit. Raises
+    ``Conflict`` when the certificate has a credential already (signed meanwhile elsewhere)."""
+    if not facts:
+        return []
+    key = issuer.signing_key()
+    status_list = _open_list(session, len(facts))
+    free = _free_indices(session, status_list, len(facts))
+    ids = certificate_ids or [None] * len(facts)
+    rows = [_signed(f, status_list, free.pop(), key) for f in facts]
+    for row, certificate_id in zip(rows, ids, strict=True):
+        row.certificate_id = certificate_id
+    try:
+        with session.begin_nested():
+            session.add_all(rows)
+            session.flush()
+        return rows
+    except sa.exc.IntegrityError:
+        pass  # some bit was taken meanwhile (or a credential made meanwhile): one by one
+    return [_insert_one(session, f, status_list, key, owner) for f, owner in zip(facts, ids, strict=True)]
+
+
+def _insert_one(
+    session: Session, facts: badges.CredentialFacts, status_list: int, key: issuer.IssuerKey, certificate_id
+) -> BadgeCredential:
+    for _attempt in range(MAX_DRAWS):
+        [index] = _free_indices(session, status_list, 1)
+        row = _signed(facts, status_list, index, key)
+        row.certificate_id = certificate_id
+        try:
+            with session.begin_nested():
+                session.add(row)
+                session.flush()
+            return row
+        except sa.exc.IntegrityError as err:
+            if certificate_id is not None and session.scalar(
+                sa.select(BadgeCredential.id).where(BadgeCredential.certificate_id == certificate_id)
+            ):
+                raise Conflict(_("This certificate's credential was signed meanwhile.")) from err
+    raise RuntimeError(f"no free bit found in status list {status_list} after {MAX_DRAWS} draws")
+
+
+def credential_of(session: Session, certificate: Certificate) -> BadgeCredential:
+    """The certificate's signed credential. Certificates issued before credentials were signed
+    get theirs now (their PDF stays as issued); when two requests do this at once, both answer
+    with the one that was stored first."""
+    if certificate.credential is not None:
+        return certificate.credential
+    try:
+        [credential] = sign_credentials(session, [badges.CredentialFacts.of(certificate)], [certificate.id])
+    except Conflict:
+        session.expire(certificate, ["credential"])
+        credential = session.scalar(sa.select(BadgeCredential).where(BadgeCredential.certificate_id == certificate.id))
+    return credential
+
+
+def data_integrity_of(session: Session, credential: BadgeCredential) -> str:
+    """The credential secured with an embedded Data Integrity proof (JSON text), signed the first
+    time it is asked for and kept: the same credential as the VC-JWT, in the other proof format
+    OB 3.0 allows."""
+    if credential.data_integrity is None:
+        credential.data_integrity = badges.sign_data_integrity(credential.jwt, issuer.signing_key())
+        session.flush()
+    return credential.data_integrity

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import io
+import json
+import textwrap
 import zipfile
 from pathlib import Path
 
@@ -13,18 +15,19 @@ from flask import (
     abort,
     current_app,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
     send_file,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from openbadgeslib.ob3 import OB_V3_CONTEXT, VCDM_V2_CONTEXT
 
 from oep.accounts.models import Role
-from oep.certificates import badges, queries, services
+from oep.certificates import badges, issuer, queries, services
 from oep.certificates.forms import IssueForm, IssueOneForm, RevokeForm, VerifyForm
 from oep.certificates.models import normalise_code
 from oep.core import throttle
@@ -164,14 +167,45 @@ def download(certificate_id):
     return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=certificate.download_name)
 
 
+def _download(content: str | bytes, mimetype: str, name: str) -> Response:
+    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
 @bp.route("/certificates/<int:certificate_id>/credential.json")
 @roles_required(*EVERYONE)
 def credential(certificate_id):
-    """The certificate as an Open Badges 3.0 credential."""
+    """The certificate as an Open Badges 3.0 credential with an embedded Data Integrity proof."""
     certificate = queries.get_certificate_or_404(current_user, certificate_id)
-    response = jsonify(badges.credential(certificate))
-    response.headers["Content-Disposition"] = f'attachment; filename="{certificate.code}.json"'
-    return response
+    signed = services.data_integrity_of(db.session, services.credential_of(db.session, certificate))
+    return _download(signed, "application/ld+json", f"{certificate.code}.json")
+
+
+@bp.route("/certificates/<int:certificate_id>/credential.jwt")
+@roles_required(*EVERYONE)
+def credential_jwt(certificate_id):
+    """The same credential as a VC-JWT (the one inside the certificate's PDF)."""
+    certificate = queries.get_certificate_or_404(current_user, certificate_id)
+    token = services.credential_of(db.session, certificate).jwt
+    return _download(token, "application/vc+jwt", f"{certificate.code}.jwt")
+
+
+@bp.route("/certificates/<int:certificate_id>/badge.svg")
+@roles_required(*EVERYONE)
+def badge(certificate_id):
+    """The programme's badge for this certificate, with its credential baked in (OB 3.0 baking)."""
+    certificate = queries.get_certificate_or_404(current_user, certificate_id)
+    token = services.credential_of(db.session, certificate).jwt
+    with force_locale(certificate.language):
+        svg = render_template(
+            "certificates/badge.svg",
+            programme_name=certificate.programme_name,
+            title_lines=textwrap.wrap(certificate.programme_name, 26)[:3],
+            kind_label=str(certificate.kind.label),
+            completion=certificate.kind.value == "completion",
+            city=certificate.city,
+            year=certificate.issued_at.year,
+        )
+    return _download(badges.bake_svg(svg, token), "image/svg+xml", f"{certificate.code}-badge.svg")
 
 
 class _Pipe(io.RawIOBase):
@@ -286,3 +320,54 @@ def verify_code(code):
     return render_template(
         "certificates/verified.html", certificate=certificate, limited=False, code=normalise_code(code) or code[:40]
     ), status
+
+
+# --- the issuer, its keys and its status lists (public, for verifiers) ----------------------------------
+
+
+def _json(document: dict, mimetype: str) -> Response:
+    response = Response(json.dumps(document, indent=2, ensure_ascii=False), mimetype=mimetype)
+    response.headers["Access-Control-Allow-Origin"] = "*"  # verifiers in browsers (wallets) read these
+    return response
+
+
+@bp.route("/.well-known/did.json")
+@bp.route("/did.json")
+@public
+def did_document():
+    """The issuer's did:web document: every public key, the signing one first. (did:web resolves
+    a bare host at /.well-known/did.json, a host with a path at <path>/did.json.)"""
+    return _json(issuer.did_document(), "application/did+json")
+
+
+@bp.route("/.well-known/jwks.json")
+@public
+def jwks():
+    """The issuer's public keys as a JWK set (each ``kid`` is the key's DID URL)."""
+    return _json(issuer.jwk_set(), "application/jwk-set+json")
+
+
+@bp.route("/badges/issuer")
+@public
+def issuer_profile():
+    """The issuer's Open Badges profile, as every credential names it."""
+    profile = {"@context": [VCDM_V2_CONTEXT, OB_V3_CONTEXT], **badges.issuer_profile().to_dict()}
+    return _json(profile, "application/ld+json")
+
+
+@bp.route("/badges/status/<int:list_number>")
+@public
+def status_list(list_number):
+    """Status list ``list_number``: a BitstringStatusListCredential (VC-JWT) whose set bits are
+    the revoked or replaced certificates' credentials. Fetches are limited per address."""
+    key = f"status-list:{request.remote_addr}"
+    if throttle.retry_after(db.session, key, current_app.config["STATUS_LIST_ATTEMPTS"], VERIFY_WINDOW_SECONDS):
+        abort(429)
+    throttle.record(key)
+    if not queries.status_list_exists(list_number):
+        abort(404)
+    token = badges.status_list_jwt(list_number, queries.revoked_indices(list_number))
+    response = Response(token, mimetype="application/vc+jwt")
+    response.headers["Cache-Control"] = f"public, max-age={int(badges.STATUS_LIST_TTL.total_seconds())}"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

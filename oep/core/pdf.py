@@ -12,6 +12,7 @@ large part of the cost of a small document.
 from __future__ import annotations
 
 import atexit
+import base64
 import ctypes.util
 import io
 import logging
@@ -115,23 +116,48 @@ def render_document(html: str, assets: Assets):
     )
 
 
-def write_pages(document) -> list[bytes]:
-    """Each page of a laid-out document as its own PDF/A file. Copying the document per page
-    keeps each file's resources to its own page (unlike splitting a finished PDF)."""
+@dataclass(frozen=True)
+class EmbeddedFile:
+    """A file carried inside a PDF/A-3 document as an associated file (ISO 19005-3): listed in
+    the catalogue's /AF with its relationship to the document and its media type."""
+
+    name: str
+    media_type: str
+    content: bytes
+    description: str = ""
+    #: Alternative: another representation of what the document says (a signed credential).
+    relationship: str = "Alternative"
+
+    def attachment(self):
+        from weasyprint import Attachment  # lazy: see make_url_fetcher()
+
+        # A data: URL carries the media type into the embedded file's /Subtype.
+        url = f"data:{self.media_type};base64,{base64.b64encode(self.content).decode('ascii')}"
+        return Attachment(url=url, name=self.name, description=self.description, relationship=self.relationship)
+
+
+def write_pages(document, embedded: list[list[EmbeddedFile]] | None = None) -> list[bytes]:
+    """Each page of a laid-out document as its own PDF/A file, with that page's embedded files.
+    Copying the document per page keeps each file's resources to its own page (unlike
+    splitting a finished PDF)."""
     results = []
-    for page in document.pages:
+    for number, page in enumerate(document.pages):
         single = document.copy([page])
-        results.append(single.write_pdf(pdf_variant=PDF_VARIANT))
+        files = embedded[number] if embedded else []
+        results.append(single.write_pdf(pdf_variant=PDF_VARIANT, attachments=[f.attachment() for f in files]))
     return results
 
 
-def render_pages(html: str, count: int, assets: Assets) -> list[bytes]:
+def render_pages(
+    html: str, count: int, assets: Assets, embedded: list[list[EmbeddedFile]] | None = None
+) -> list[bytes]:
     """Lay out ``html`` (``count`` documents, one page each) and write each page as its own
-    PDF. Runs in render processes too: it needs no app, only the assets' folders."""
+    PDF, carrying ``embedded[i]`` in page ``i``'s file. Runs in render processes too: it needs
+    no app, only the assets' folders."""
     document = render_document(html, assets)
     if len(document.pages) != count:
         raise RuntimeError(f"{count} documents laid out on {len(document.pages)} pages")
-    return write_pages(document)
+    return write_pages(document, embedded)
 
 
 def warm_up() -> None:

@@ -70,10 +70,10 @@ def test_a_failed_chunk_is_reported_and_the_rest_issued(app, course_site, monkey
     monkeypatch.setattr(services, "CHUNK_SIZE", 1)
     real = services.render_chunk
 
-    def flaky(html, count, assets):
+    def flaky(html, count, assets, embedded):
         if "Mette" in html:
             raise RuntimeError("the printer caught fire")
-        return real(html, count, assets)
+        return real(html, count, assets, embedded)
 
     monkeypatch.setattr(services, "render_chunk", flaky)
     result = services.issue(db.session, site, services.decisions_for_site(db.session, site), trainer)
