@@ -171,6 +171,4 @@ def status_list_jwt(number: int, revoked: Iterable[int]) -> str:
 def bake_svg(svg: str, token: str) -> bytes:
     """The badge image with the VC-JWT baked in (OB 3.0 §5.3: an ``openbadges:credential``
     element whose ``verify`` attribute holds the compact JWS)."""
-    return baking.bake_svg(
-        svg.encode("utf-8"), token, element=baking.SVG_ELEMENT_OB3, namespace=baking.SVG_NS_OB3
-    )
+    return baking.bake_svg(svg.encode("utf-8"), token, element=baking.SVG_ELEMENT_OB3, namespace=baking.SVG_NS_OB3)

@@ -187,4 +187,3 @@ def sign_jwt(payload: dict, key: IssuerKey | None = None) -> str:
         algorithm=ALGORITHM,
         headers={"kid": key.kid, "jwk": public_jwk_from_pem(key.public_pem)},
     )
-
