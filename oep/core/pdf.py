@@ -144,8 +144,20 @@ def write_pages(document, embedded: list[list[EmbeddedFile]] | None = None) -> l
     for number, page in enumerate(document.pages):
         single = document.copy([page])
         files = embedded[number] if embedded else []
-        results.append(single.write_pdf(pdf_variant=PDF_VARIANT, attachments=[f.attachment() for f in files]))
+        attachments = [f.attachment() for f in files]
+        results.append(
+            single.write_pdf(pdf_variant=PDF_VARIANT, attachments=attachments, finisher=_associated_files_once)
+        )
     return results
+
+
+def _associated_files_once(document, pdf) -> None:
+    """WeasyPrint 70 lists each attachment twice in the catalogue's /AF (Kozea/WeasyPrint#2917,
+    fixed after 70.0): list each once."""
+    import pydyf  # lazy: comes with WeasyPrint
+
+    if "AF" in pdf.catalog:
+        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
 
 
 def render_pages(
