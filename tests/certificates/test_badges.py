@@ -84,7 +84,8 @@ def bit_by_hand(client, credential_payload: dict, did_document: dict) -> int:
     """The credential's status bit, read from OEP's status list without openbadgeslib."""
     status = credential_payload["credentialStatus"]
     assert status["type"] == "BitstringStatusListEntry" and status["statusPurpose"] == "revocation"
-    listing = independently_verified_payload(client.get(urlsplit(status["statusListCredential"]).path).data.decode(), did_document)
+    served = client.get(urlsplit(status["statusListCredential"]).path).get_data(as_text=True)
+    listing = independently_verified_payload(served, did_document)
     assert listing["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
     assert listing["issuer"] == credential_payload["issuer"]["id"] == DID
     encoded = listing["credentialSubject"]["encodedList"]
@@ -229,8 +230,9 @@ def test_key_rotation_keeps_what_the_old_key_signed_verifiable(app, client, cour
     after = issued(client, site, people["mette"])
     new_token = client.get(f"/certificates/{after.id}/credential.jwt").get_data(as_text=True)
     did_document = client.get("/.well-known/did.json").get_json()
-    assert [m["id"] for m in did_document["verificationMethod"]] == [f"{DID}#key-2", f"{DID}#key-1"]
-    assert [k["kid"] for k in client.get("/.well-known/jwks.json").get_json()["keys"]] == [f"{DID}#key-2", f"{DID}#key-1"]
+    newest_first = [f"{DID}#key-2", f"{DID}#key-1"]
+    assert [m["id"] for m in did_document["verificationMethod"]] == newest_first
+    assert [k["kid"] for k in client.get("/.well-known/jwks.json").get_json()["keys"]] == newest_first
     assert json.loads(_b64decode(old_token.split(".")[0]))["kid"] == f"{DID}#key-1"
     assert json.loads(_b64decode(new_token.split(".")[0]))["kid"] == f"{DID}#key-2"
     for token in (old_token, new_token):
