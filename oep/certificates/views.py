@@ -318,7 +318,11 @@ def verify_code(code):
     certificate = queries.by_code(normalise_code(code))
     status = 200 if certificate is not None else 404
     return render_template(
-        "certificates/verified.html", certificate=certificate, limited=False, code=normalise_code(code) or code[:40]
+        "certificates/verified.html",
+        certificate=certificate,
+        limited=False,
+        code=normalise_code(code) or code[:40],
+        issuer_did=issuer.issuer_did(),
     ), status
 
 
@@ -331,8 +335,8 @@ def _json(document: dict, mimetype: str) -> Response:
     return response
 
 
-@bp.route("/.well-known/did.json")
 @bp.route("/did.json")
+@bp.route("/.well-known/did.json")  # added first: the one url_for() gives
 @public
 def did_document():
     """The issuer's did:web document: every public key, the signing one first. (did:web resolves

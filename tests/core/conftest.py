@@ -70,6 +70,7 @@ def world(make, app):
         "constraint_id": constraint.id,
         "certificate_id": certificate.id,
         "code": certificate.code,
+        "list_number": 1,
         "job_id": job.id,
         "uid": course.uid,
         "fmt": "xlsx",

@@ -131,11 +131,17 @@ POLICY = {
     "certificates.revoke": STAFF_OF_SITE,
     "certificates.download": ORG_A_READERS,
     "certificates.credential": ORG_A_READERS,
+    "certificates.credential_jwt": ORG_A_READERS,
+    "certificates.badge": ORG_A_READERS,
     "certificates.site_zip": STAFF_OF_SITE,
     "certificates.organisation": ORG_A_READERS,
     "certificates.organisation_zip": ORG_A_READERS,
     "certificates.verify": EVERYONE,
     "certificates.verify_code": EVERYONE,
+    "certificates.did_document": EVERYONE,
+    "certificates.jwks": EVERYONE,
+    "certificates.issuer_profile": EVERYONE,
+    "certificates.status_list": EVERYONE,  # rate-limited per address
     "jobs.detail": row(LOGIN, MISSING, MISSING, MISSING, OK, OK),  # the trainer who started it
     "jobs.state": row(LOGIN, MISSING, MISSING, MISSING, OK, OK),
     "feedback.answer": EVERYONE,  # with the session's key in the link
