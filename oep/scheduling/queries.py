@@ -35,12 +35,15 @@ from oep.scheduling.models import (
 
 
 def accepted_site_ids(organisation_id: int):
+    """A select of the ids of the sites where the organisation is accepted (for an ``IN``)."""
     return sa.select(Enrolment.site_id).where(
         Enrolment.organisation_id == organisation_id, Enrolment.status == EnrolmentStatus.ACCEPTED
     )
 
 
 def booked_session_ids(organisation_id: int):
+    """A select of the ids of the sessions the organisation's participants are booked on
+    (confirmed or on the waiting list; for an ``IN``)."""
     return (
         sa.select(Booking.session_id)
         .join(Participant, Participant.id == Booking.participant_id)
@@ -49,6 +52,9 @@ def booked_session_ids(organisation_id: int):
 
 
 def visible_sessions_stmt(user: User):
+    """A select of the sessions ``user`` may see: every session for a coordinator, those of
+    their sites for a trainer; for an organisation contact, every session at the sites where
+    the organisation is accepted and those its participants are booked on."""
     stmt = sa.select(ScheduledSession)
     if user.role is Role.COORDINATOR:
         return stmt
@@ -63,6 +69,8 @@ def visible_sessions_stmt(user: User):
 
 
 def get_session_or_404(user: User, session_id: int) -> ScheduledSession:
+    """The session ``session_id`` if ``user`` may see it (``visible_sessions_stmt``), with its
+    site, programme and module loaded; aborts with 404 otherwise."""
     sched = db.session.scalar(
         visible_sessions_stmt(user)
         .where(ScheduledSession.id == session_id)
@@ -74,13 +82,16 @@ def get_session_or_404(user: User, session_id: int) -> ScheduledSession:
 
 
 def can_manage(user: User, sched: ScheduledSession) -> bool:
-    """Coordinators and the site's trainers schedule and take attendance."""
+    """Whether ``user`` may schedule, change and take attendance for ``sched``: coordinators
+    always, trainers at their own sites."""
     if user.role is Role.COORDINATOR:
         return True
     return user.role is Role.TRAINER and any(s.id == sched.site_id for s in user.sites)
 
 
 def get_managed_session_or_404(user: User, session_id: int) -> ScheduledSession:
+    """The session ``session_id`` if ``user`` may manage it (``can_manage``); aborts with 404
+    otherwise, also when the user may only see it."""
     sched = get_session_or_404(user, session_id)
     if not can_manage(user, sched):
         abort(404)
@@ -88,6 +99,8 @@ def get_managed_session_or_404(user: User, session_id: int) -> ScheduledSession:
 
 
 def get_public_session_or_404(session_id: int) -> ScheduledSession:
+    """The session ``session_id`` if it is public (for anyone, signed in or not; past and
+    cancelled ones too), with its site and programme loaded; aborts with 404 otherwise."""
     sched = db.session.scalar(
         sa.select(ScheduledSession)
         .where(ScheduledSession.id == session_id, ScheduledSession.is_public.is_(True))
@@ -112,6 +125,8 @@ class Period:
 
     @property
     def previous(self) -> date:
+        """The date to show the period before this one: the previous month's first day, the
+        previous week's Monday, or four weeks earlier for a list."""
         if self.view == "month":
             return (self.start - timedelta(days=1)).replace(day=1)
         if self.view == "week":
@@ -120,6 +135,7 @@ class Period:
 
     @property
     def next(self) -> date:
+        """The date to show the period after this one (the day after it ends)."""
         if self.view == "month":
             return self.end
         if self.view == "week":
@@ -128,6 +144,9 @@ class Period:
 
 
 def period_for(view: str, anchor: date) -> Period:
+    """The period a schedule page shows for ``anchor`` (a date in the schedule's time zone):
+    its month for ``"month"``, its week from Monday for ``"week"``, and otherwise a list of the
+    eight weeks from that day."""
     if view == "month":
         start = anchor.replace(day=1)
         end = (start + timedelta(days=32)).replace(day=1)
@@ -139,8 +158,10 @@ def period_for(view: str, anchor: date) -> Period:
 
 
 def sessions_between(stmt, start: date, end: date, tz: str = "UTC") -> list[ScheduledSession]:
-    """Sessions of ``stmt`` starting between two local dates (padded by a day for zones),
-    with what list pages show loaded in a fixed number of queries."""
+    """Sessions of ``stmt`` starting between two dates in the zone ``tz`` (``end``
+    exclusive), padded by a day on each side so that sites in other zones are not missed
+    (``in_local_range`` trims them), by start; with site, module and trainers loaded in a
+    fixed number of queries."""
     return db.session.scalars(
         stmt.where(
             ScheduledSession.starts_at >= to_utc(start - timedelta(days=1), datetime.min.time(), tz),
@@ -156,10 +177,15 @@ def sessions_between(stmt, start: date, end: date, tz: str = "UTC") -> list[Sche
 
 
 def in_local_range(sessions, start: date, end: date) -> list[ScheduledSession]:
+    """Those of ``sessions`` that start from the date ``start`` up to ``end`` (exclusive),
+    each date read in the session's own site's zone."""
     return [s for s in sessions if start <= to_local(s.starts_at, s.site.timezone).date() < end]
 
 
 def booking_counts(session_ids: list[int]) -> dict[int, dict[BookingStatus, int]]:
+    """Bookings per session and status, ``{session_id: {BookingStatus: count}}``, in one
+    aggregate query; a session or status without bookings is absent (sessions read as ``{}``
+    from the ``defaultdict``)."""
     if not session_ids:
         return {}
     rows = db.session.execute(
@@ -180,6 +206,8 @@ def month_grid(period: Period) -> list[list[date]]:
 
 
 def by_local_day(sessions) -> dict[date, list[ScheduledSession]]:
+    """``sessions`` grouped by the date they start on in their site's zone, in the order
+    given (a ``defaultdict``: a day without sessions reads as ``[]``)."""
     days: dict[date, list[ScheduledSession]] = defaultdict(list)
     for s in sessions:
         days[to_local(s.starts_at, s.site.timezone).date()].append(s)
@@ -187,6 +215,8 @@ def by_local_day(sessions) -> dict[date, list[ScheduledSession]]:
 
 
 def upcoming_public_sessions(limit: int = 100) -> list[ScheduledSession]:
+    """Public sessions that are not cancelled and have not ended, soonest first, at most
+    ``limit``; with site, programme and speakers loaded. For anyone (no user scope)."""
     return db.session.scalars(
         sa.select(ScheduledSession)
         .where(
@@ -201,6 +231,8 @@ def upcoming_public_sessions(limit: int = 100) -> list[ScheduledSession]:
 
 
 def upcoming_for(user: User, limit: int = 8) -> list[ScheduledSession]:
+    """The sessions ``user`` may see that are not cancelled and have not ended, soonest
+    first, at most ``limit``; with their sites loaded."""
     return db.session.scalars(
         visible_sessions_stmt(user)
         .where(ScheduledSession.ends_at >= utcnow(), ScheduledSession.status != SessionStatus.CANCELLED)
@@ -211,8 +243,8 @@ def upcoming_for(user: User, limit: int = 8) -> list[ScheduledSession]:
 
 
 def organisation_sessions_stmt(organisation: Organisation):
-    """Sessions an organisation's people are expected at (course sessions of its sites) or
-    booked on."""
+    """A select of the sessions an organisation's people are expected at (course sessions of
+    the sites where it is accepted) or booked on (confirmed or waiting)."""
     return sa.select(ScheduledSession).where(
         sa.or_(
             sa.and_(
@@ -225,6 +257,9 @@ def organisation_sessions_stmt(organisation: Organisation):
 
 
 def open_for_booking(organisation: Organisation) -> list[ScheduledSession]:
+    """Sessions the organisation may still book: sessions taking bookings at the sites where
+    it is accepted, tentative or confirmed, not ended, and on which none of its participants
+    is booked yet; soonest first, with their sites loaded."""
     return db.session.scalars(
         sa.select(ScheduledSession)
         .where(
@@ -244,6 +279,9 @@ def open_for_booking(organisation: Organisation) -> list[ScheduledSession]:
 
 @dataclass
 class RosterRow:
+    """One line of a session's roster: the participant, and their mark, notice of absence and
+    booking (each ``None`` when there is none)."""
+
     participant: Participant
     attendance: Attendance | None
     notice: AbsenceNotice | None
@@ -252,7 +290,8 @@ class RosterRow:
 
 def roster(sched: ScheduledSession) -> list[RosterRow]:
     """Everyone expected at a session (the site's accepted organisations' participants for a
-    course session, confirmed bookings otherwise) plus anyone already marked; four queries."""
+    course session, confirmed bookings otherwise) plus anyone already marked, by name; four
+    queries (five for a session that takes bookings)."""
     if sched.kind.takes_bookings:
         expected = sa.select(Booking.participant_id).where(
             Booking.session_id == sched.id, Booking.status == BookingStatus.CONFIRMED
@@ -292,6 +331,9 @@ def roster(sched: ScheduledSession) -> list[RosterRow]:
 
 
 def bookings_of(sched: ScheduledSession, organisation: Organisation | None = None) -> list[Booking]:
+    """The session's bookings that are not cancelled (only those of ``organisation``'s
+    participants when it is given): confirmed first, then the waiting list, each in the order
+    booked; with participants and their organisations loaded."""
     stmt = (
         sa.select(Booking)
         .where(Booking.session_id == sched.id, Booking.status != BookingStatus.CANCELLED)
@@ -306,6 +348,8 @@ def bookings_of(sched: ScheduledSession, organisation: Organisation | None = Non
 
 
 def notices_of(sched: ScheduledSession, organisation: Organisation | None = None) -> list[AbsenceNotice]:
+    """The session's notices of absence (only those of ``organisation``'s participants when
+    it is given), oldest first, with the participants loaded."""
     stmt = (
         sa.select(AbsenceNotice)
         .where(AbsenceNotice.session_id == sched.id)
@@ -320,6 +364,8 @@ def notices_of(sched: ScheduledSession, organisation: Organisation | None = None
 
 
 def sites_for_scheduling(user: User) -> list[Site]:
+    """The sites ``user`` may schedule at: every site for a coordinator, their own for a
+    trainer, none for anyone else; by programme name and city, with the programme loaded."""
     stmt = sa.select(Site).join(Site.programme).options(joinedload(Site.programme)).order_by(Programme.name, Site.city)
     if user.role is Role.TRAINER:
         stmt = stmt.where(Site.id.in_(site_ids_of_trainer(user)))

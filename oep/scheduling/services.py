@@ -15,7 +15,7 @@ from oep.accounts import services as accounts
 from oep.accounts.models import Role, User
 from oep.attendance.models import Attendance, AttendanceChange, AttendanceStatus, MarkSource
 from oep.core.db import utcnow
-from oep.core.errors import Conflict, DomainError, InvalidInput
+from oep.core.errors import Conflict, InvalidInput
 from oep.core.mail import send_template
 from oep.core.timezones import to_local, to_utc
 from oep.organisations.models import Enrolment, EnrolmentStatus, Organisation, Participant
@@ -45,6 +45,9 @@ NOTIFIED_FIELDS = ("starts_at", "ends_at", "venue", "address", "online_url", "st
 
 @dataclass
 class SpeakerData:
+    """A speaker of a session as entered: a name (a row without one is dropped), their role or
+    topic, their organisation, and whether they have confirmed."""
+
     name: str
     role: str = ""
     organisation: str = ""
@@ -53,7 +56,14 @@ class SpeakerData:
 
 @dataclass
 class SessionData:
-    """What a trainer enters for a session. Dates and times are local to the site."""
+    """What a trainer enters for a session.
+
+    ``day`` is a date and ``start``/``end`` are times of day, all in the site's time zone (the
+    service stores UTC). An empty ``title`` takes the module's. ``capacity`` is a number of
+    places (``None``: no limit); ``language`` an ISO 639-1 code; ``trainer_ids`` the ids of
+    users who are trainers or coordinators. ``status`` matters only when the session is
+    created (tentative or confirmed); an update keeps the session's own.
+    """
 
     kind: SessionKind
     title: str
@@ -76,6 +86,9 @@ class SessionData:
 
 @dataclass
 class Repeat:
+    """How a series repeats: on ``weekdays`` (Monday = 0), every ``interval_weeks`` weeks
+    (1 to 12), up to and including ``until`` (a date in the site's time zone)."""
+
     weekdays: list[int]
     interval_weeks: int
     until: date
@@ -169,6 +182,16 @@ def _apply(
 
 
 def create_session(session: Session, site: Site, data: SessionData, by: User) -> ScheduledSession:
+    """Schedule one session at ``site`` from ``data`` (local date and times, see
+    ``SessionData``); returns it, flushed.
+
+    Raises ``InvalidInput`` for a status other than tentative or confirmed (field ``status``),
+    a course session without a module of the programme (``module_id``), an end not after the
+    start (``end``), a capacity below 1 (``capacity``), no title and no module to take it from
+    (``title``), a pairing that is not an active or completed one of the site or for a session
+    that is not a workshop (``pairing_id``), or trainers who are neither trainers nor
+    coordinators (``trainer_ids``).
+    """
     if data.status not in (SessionStatus.TENTATIVE, SessionStatus.CONFIRMED):
         raise InvalidInput(_("A new session is either confirmed or not yet confirmed."), field="status")
     sched = ScheduledSession(site_id=site.id, status=data.status, cancel_reason="")
@@ -193,7 +216,15 @@ def series_dates(first: date, weekdays: list[int], interval_weeks: int, until: d
 
 
 def create_series(session: Session, site: Site, data: SessionData, repeat: Repeat, by: User) -> list[ScheduledSession]:
-    """Create one session per date of the repeating pattern, linked to a series."""
+    """Create one session per date of the repeating pattern, linked to a new series; returns
+    them in date order, flushed.
+
+    ``data.day`` is the first date (in the site's time zone); every session gets the times and
+    the rest of ``data``. Raises ``InvalidInput`` for no weekday (field ``weekdays``), an
+    interval outside 1 to 12 weeks (``interval_weeks``), a last date before the first
+    (``until``), no date on the chosen weekdays (``weekdays``), more than
+    ``MAX_SERIES_SESSIONS`` sessions (``until``), and whatever ``create_session`` refuses.
+    """
     if not repeat.weekdays:
         raise InvalidInput(_("Choose at least one weekday."), field="weekdays")
     if not 1 <= repeat.interval_weeks <= 12:
@@ -239,9 +270,14 @@ def update_session(
     session: Session, sched: ScheduledSession, data: SessionData, by: User, scope: str = "this"
 ) -> list[ScheduledSession]:
     """Change a session, or it and the later sessions of its series (``scope="following"``:
-    their dates stay, everything else — times of day included — follows this one).
+    their dates stay, everything else — times of day included — follows this one; any other
+    scope is "this"). Returns every session the change was applied to, changed or not.
 
-    The people concerned are told once per changed session, and calendars see a new SEQUENCE.
+    ``data`` is read as for ``create_session`` (local date and times) except its status: the
+    sessions keep theirs. The people concerned are told once per session whose time, place,
+    title or status changed, and calendars see a new SEQUENCE; a changed capacity gives freed
+    places to the waiting list (whose contacts are told). Raises ``Conflict`` for a cancelled
+    session, and ``InvalidInput`` for what ``create_session`` refuses.
     """
     if sched.is_cancelled:
         raise Conflict(_("A cancelled session cannot be edited; reinstate it first."))
@@ -276,6 +312,14 @@ def update_session(
 
 
 def set_status(session: Session, sched: ScheduledSession, status: SessionStatus, reason: str, by: User) -> None:
+    """Move a session to ``status`` along ``SESSION_TRANSITIONS`` (the same status changes
+    nothing). Cancelling needs a ``reason``, which the people concerned read: they are told of
+    a cancellation and of a reinstatement.
+
+    Raises ``Conflict`` for a change the transitions do not allow or for "held" before the
+    session starts, and ``InvalidInput`` for a cancellation without a reason (field
+    ``reason``).
+    """
     reason = (reason or "").strip()
     if status is sched.status:
         return
@@ -299,8 +343,14 @@ def set_status(session: Session, sched: ScheduledSession, status: SessionStatus,
 def record_headcount(
     session: Session, sched: ScheduledSession, total: int | None, newcomers: int | None, residents: int | None
 ) -> None:
-    """The community headcount of a workshop or event: total, and where known how many are
-    newcomers and how many long-time residents."""
+    """Record the community headcount of a workshop or event: the total number of attendees,
+    and where known how many are newcomers and how many long-time residents (``None``: not
+    counted).
+
+    Raises ``InvalidInput`` for a negative count (on its field), newcomers or residents
+    without a total, or newcomers and residents together above the total (field
+    ``headcount_total``).
+    """
     for value, name in (
         (total, "headcount_total"),
         (newcomers, "headcount_newcomers"),
@@ -319,7 +369,9 @@ def record_headcount(
 
 
 def concerned_contacts(session: Session, sched: ScheduledSession) -> list[User]:
-    """The contacts of the organisations whose people are expected at, or booked on, a session."""
+    """The active contact accounts of the organisations whose people are expected at a course
+    session (every organisation accepted at the site) or booked on another session (booking not
+    cancelled), by user id."""
     if sched.kind.takes_bookings:
         org_ids = (
             sa.select(Participant.organisation_id)
@@ -403,7 +455,13 @@ def _accepted_at_site(session: Session, organisation_id: int, site_id: int) -> b
 
 def book(session: Session, sched: ScheduledSession, participants: list[Participant], by: User) -> list[Booking]:
     """Book participants on a session: confirmed while places last, then on the waiting list,
-    in the order given. Booking someone already booked changes nothing."""
+    in the order given. Booking someone already booked (or waiting) changes nothing; a
+    cancelled booking is booked again. Returns one booking per participant, in that order.
+
+    Raises ``Conflict`` for a course session (it takes no bookings), a session cancelled, held
+    or over, or a participant whose organisation is not accepted at the site; and
+    ``InvalidInput`` for no participant (field ``participant_ids``).
+    """
     _check_bookable(sched)
     if not participants:
         raise InvalidInput(_("Choose at least one participant."), field="participant_ids")
@@ -440,8 +498,11 @@ def book(session: Session, sched: ScheduledSession, participants: list[Participa
 
 
 def cancel_booking(session: Session, booking: Booking, by: User) -> list[Booking]:
-    """Cancel a booking; a place freed goes to the first on the waiting list, whose contact is
-    told. Returns the bookings promoted."""
+    """Cancel a booking; a place freed goes to the first on the waiting list, whose contacts
+    are told. Returns the bookings promoted (none for a booking already cancelled).
+
+    Raises ``Conflict`` once the session has started (an absence is recorded instead).
+    """
     sched = booking.session
     if booking.status is BookingStatus.CANCELLED:
         return []
@@ -489,8 +550,9 @@ def _promote_waitlisted(session: Session, sched: ScheduledSession) -> list[Booki
 
 
 def is_expected(session: Session, sched: ScheduledSession, participant: Participant) -> bool:
-    """Whether a participant is on a session's roster: every participant of the site's accepted
-    organisations for a course session, the booked ones for the others."""
+    """Whether a participant is expected at a session: for a course session, when their
+    organisation is accepted at the site; for the others, when they have a booking that is not
+    cancelled (confirmed or on the waiting list)."""
     if sched.kind.takes_bookings:
         return bool(
             session.scalar(
@@ -507,8 +569,14 @@ def is_expected(session: Session, sched: ScheduledSession, participant: Particip
 def give_notice(
     session: Session, sched: ScheduledSession, participant: Participant, reason: str, by: User
 ) -> AbsenceNotice:
-    """Say before a session that a participant will be absent. The trainer sees it when taking
-    attendance, and the mark is "excused" unless the trainer changes it."""
+    """Say before a session that a participant will be absent, and why; returns the notice
+    (a second notice replaces the first's reason). The trainer sees it when taking attendance,
+    and the participant is marked "excused" unless a mark exists already.
+
+    Raises ``InvalidInput`` for an empty reason (field ``reason``); ``Conflict`` once the
+    session has started, for a cancelled session, or for someone not expected there (see
+    ``is_expected``).
+    """
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("Give a reason, so that the trainer can excuse the absence."), field="reason")
@@ -558,7 +626,7 @@ def give_notice(
 
 def withdraw_notice(session: Session, notice: AbsenceNotice, by: User) -> None:
     """Take a notice back before the session: the "excused" it set goes too, unless a trainer
-    has marked the participant since."""
+    has marked the participant since. Raises ``Conflict`` once the session has started."""
     if notice.session.starts_at <= utcnow():
         raise Conflict(_("The session has started; the notice can no longer be withdrawn."))
     mark = session.scalar(
@@ -573,7 +641,8 @@ def withdraw_notice(session: Session, notice: AbsenceNotice, by: User) -> None:
 
 
 def organisation_participants(session: Session, organisation: Organisation, ids: list[int]) -> list[Participant]:
-    """The organisation's participants among ``ids``, in the given order; unknown ids refused."""
+    """The organisation's participants among ``ids``, in the given order (duplicates once).
+    Raises ``InvalidInput`` (field ``participant_ids``) when an id is not one of them."""
     found = {
         p.id: p
         for p in session.scalars(
@@ -583,8 +652,3 @@ def organisation_participants(session: Session, organisation: Organisation, ids:
     if len(found) != len(set(ids)):
         raise InvalidInput(_("Choose participants of your organisation."), field="participant_ids")
     return [found[i] for i in dict.fromkeys(ids)]
-
-
-def require_same_site(sched: ScheduledSession, site: Site) -> None:
-    if sched.site_id != site.id:
-        raise DomainError(_("This session is at another site."))
