@@ -21,6 +21,9 @@ VISIBLE_TO_MEMBERS = (PairingStatus.ACTIVE, PairingStatus.COMPLETED, PairingStat
 
 
 def visible_pairings_stmt(user: User):
+    """A select of the pairings ``user`` may see: every pairing for a coordinator, those of
+    their sites for a trainer, and for an organisation contact the confirmed pairings
+    (active, completed or dissolved) their organisation is in."""
     stmt = sa.select(Pairing)
     if user.role is Role.COORDINATOR:
         return stmt
@@ -42,6 +45,8 @@ def _with_members(stmt):
 
 
 def get_pairing_or_404(user: User, pairing_id: int) -> Pairing:
+    """The pairing ``pairing_id`` if ``user`` may see it, with its members, their
+    organisations and contacts, its site and programme loaded; aborts with 404 otherwise."""
     pairing = db.session.scalar(_with_members(visible_pairings_stmt(user).where(Pairing.id == pairing_id)))
     if pairing is None:
         abort(404)
@@ -49,6 +54,8 @@ def get_pairing_or_404(user: User, pairing_id: int) -> Pairing:
 
 
 def current_pairing_of(organisation_id: int) -> Pairing | None:
+    """The organisation's active pairing, or else its most recently confirmed completed one
+    (at any site); ``None`` when it has neither."""
     return db.session.scalar(
         sa.select(Pairing)
         .join(PairingMember, PairingMember.pairing_id == Pairing.id)
@@ -62,6 +69,8 @@ def current_pairing_of(organisation_id: int) -> Pairing | None:
 
 
 def site_pairings(site: Site) -> list[Pairing]:
+    """Every pairing of ``site`` whatever its status, by status, best fit first, with members,
+    organisations and contacts loaded. Not scoped: the caller has authorised the site."""
     return db.session.scalars(
         _with_members(sa.select(Pairing).where(Pairing.site_id == site.id)).order_by(
             Pairing.status, Pairing.score.desc(), Pairing.id
@@ -70,6 +79,7 @@ def site_pairings(site: Site) -> list[Pairing]:
 
 
 def latest_run(site: Site) -> MatchRun | None:
+    """The site's latest run of the matcher, or ``None`` before the first."""
     return db.session.scalar(
         sa.select(MatchRun)
         .where(MatchRun.site_id == site.id)
@@ -79,6 +89,8 @@ def latest_run(site: Site) -> MatchRun | None:
 
 
 def organisations_by_id(ids) -> dict[int, Organisation]:
+    """``{id: Organisation}`` for the given ids, in one query (unknown ids are absent). Not
+    scoped: the caller passes ids it may show."""
     ids = list(ids)
     if not ids:
         return {}
@@ -86,6 +98,8 @@ def organisations_by_id(ids) -> dict[int, Organisation]:
 
 
 def constraints_of(site: Site) -> list[PairConstraint]:
+    """The site's forbidden and fixed pairs, by kind and in the order added, with both
+    organisations loaded."""
     return db.session.scalars(
         sa.select(PairConstraint)
         .where(PairConstraint.site_id == site.id)
@@ -99,30 +113,40 @@ def constraints_of(site: Site) -> list[PairConstraint]:
 
 @dataclass
 class Direction:
+    """What one member of a group teaches another: per competence, its name, the teacher's
+    offer level and the learner's need level."""
+
     teacher: Organisation
     learner: Organisation
     items: list[tuple[str, int, int]]  # competence, offer level, need level
 
     @property
     def points(self) -> int:
+        """This direction's part of the fit: offer level × need level, summed."""
         return sum(o * n for _, o, n in self.items)
 
 
 @dataclass
 class Explanation:
+    """Why a group fits: what each member teaches each other one, the bonus for mutual
+    learning, and the total (the group's score)."""
+
     directions: list[Direction]
     bonus: int
     score: int
 
     @property
     def one_way(self) -> bool:
+        """Whether some member teaches another nothing (learning goes one way only)."""
         return any(not d.items for d in self.directions)
 
 
 def explain(
     members: list[Organisation], profiles: dict[int, matching.Profile], competence_names: dict[int, str]
 ) -> Explanation:
-    """What each member will teach and learn, and how the score adds up."""
+    """What each member will teach and learn, and how the score adds up. ``profiles`` must
+    hold every member's (``services.profiles``), ``competence_names`` every competence's name
+    (``competence_names``)."""
     directions, bonus = [], 0
     for i, a in enumerate(members):
         for b in members[i + 1 :]:
@@ -142,6 +166,7 @@ def explain(
 
 
 def competence_names() -> dict[int, str]:
+    """``{competence id: name}`` for the whole catalogue, in one query."""
     return dict(db.session.execute(sa.select(Competence.id, Competence.name)).all())
 
 
@@ -163,6 +188,8 @@ def meeting_counts(pairing_ids: list[int]) -> dict[int, int]:
 
 
 def programme_pairings(user: User, programme: Programme) -> list[Pairing]:
+    """The confirmed pairings (active, completed, dissolved) of the programme's sites that
+    ``user`` may see, by site, status and id, with members and sites loaded."""
     return db.session.scalars(
         _with_members(
             visible_pairings_stmt(user)
@@ -173,6 +200,8 @@ def programme_pairings(user: User, programme: Programme) -> list[Pairing]:
 
 
 def active_pairings_at(site_id: int) -> list[Pairing]:
+    """The active pairings of the site ``site_id``, oldest first, with members loaded. Not
+    scoped: the caller has authorised the site."""
     return db.session.scalars(
         _with_members(
             sa.select(Pairing).where(Pairing.site_id == site_id, Pairing.status == PairingStatus.ACTIVE)

@@ -46,7 +46,9 @@ log = logging.getLogger(__name__)
 
 
 def profiles(session: Session, organisation_ids: list[int]) -> dict[int, matching.Profile]:
-    """The engine's view of organisations: type, languages, offers and needs."""
+    """The engine's view of organisations: ``{organisation_id: Profile}`` with each one's
+    type, languages, and the levels (1 to 3) of what it offers and needs by competence id.
+    Ids of no organisation are absent."""
     if not organisation_ids:
         return {}
     organisations = session.scalars(
@@ -64,7 +66,8 @@ def profiles(session: Session, organisation_ids: list[int]) -> dict[int, matchin
 
 def earlier_pairs(session: Session, programme: Programme) -> frozenset[frozenset[int]]:
     """Pairs of organisations that worked together in an earlier edition (active or completed
-    pairings of programmes that started before this one)."""
+    pairings of programmes that started before this one), each a frozenset of two
+    organisation ids (a group of three gives its three pairs)."""
     earlier_sites = (
         sa.select(Site.id)
         .join(Site.programme)
@@ -87,6 +90,9 @@ def earlier_pairs(session: Session, programme: Programme) -> frozenset[frozenset
 
 
 def rules_for(session: Session, site: Site) -> matching.Rules:
+    """The rules the matcher follows at ``site``: the programme's pairing settings (type
+    rule, common language, no repeat, groups of three) and the site's forbidden and fixed
+    pairs; the earlier editions' pairs are read only when the programme forbids repeats."""
     programme = site.programme
     constraints = session.scalars(sa.select(PairConstraint).where(PairConstraint.site_id == site.id)).all()
     return matching.Rules(
@@ -105,6 +111,7 @@ def rules_for(session: Session, site: Site) -> matching.Rules:
 
 
 def accepted_ids(session: Session, site: Site) -> list[int]:
+    """The ids of the organisations accepted at ``site``, in ascending order."""
     return session.scalars(
         sa.select(Enrolment.organisation_id)
         .where(Enrolment.site_id == site.id, Enrolment.status == EnrolmentStatus.ACCEPTED)
@@ -113,7 +120,7 @@ def accepted_ids(session: Session, site: Site) -> list[int]:
 
 
 def taken_ids(session: Session, site: Site) -> set[int]:
-    """Organisations already in an active pairing at the site."""
+    """The ids of the organisations already in an active pairing at the site."""
     return set(
         session.scalars(
             sa.select(PairingMember.organisation_id)
@@ -143,7 +150,14 @@ def _new_pairing(session: Session, site: Site, members: tuple[int, ...], score: 
 
 def run_matcher(session: Session, site: Site, by: User, organisation_ids: list[int] | None = None) -> MatchRun:
     """Suggest pairings for the site's accepted organisations not yet in an active pairing
-    (or for a chosen set of them). Earlier suggestions are replaced."""
+    (or for a chosen set of them, ``organisation_ids``). The site's earlier suggestions are
+    replaced; fixed pairs are kept when both of their organisations take part.
+
+    Returns the run, flushed: what it was given, its total fit, the time it took
+    (milliseconds) and who was left out and why; its suggestions are new pairings in the
+    "proposed" status. Raises ``InvalidInput`` when a chosen organisation is not one of those
+    (field ``organisation_ids``), and ``Conflict`` when fewer than two remain.
+    """
     candidates = [i for i in accepted_ids(session, site) if i not in taken_ids(session, site)]
     if organisation_ids is not None:
         unknown = set(organisation_ids) - set(candidates)
@@ -200,6 +214,8 @@ def run_matcher(session: Session, site: Site, by: User, organisation_ids: list[i
 
 @dataclass
 class GroupCheck:
+    """A group of organisations (their ids), its fit, and the rules it breaks."""
+
     members: tuple[int, ...]
     score: int
     broken: list[matching.Reason]
@@ -207,15 +223,19 @@ class GroupCheck:
 
 @dataclass
 class EditPreview:
+    """What an edit of the suggestions does to the groups it touches, before and after."""
+
     before: list[GroupCheck]
     after: list[GroupCheck]
 
     @property
     def score_change(self) -> int:
+        """The total fit after the edit minus the total fit before."""
         return sum(g.score for g in self.after) - sum(g.score for g in self.before)
 
     @property
     def broken(self) -> list[tuple[tuple[int, ...], matching.Reason]]:
+        """Each rule a group breaks after the edit, as ``(members, reason)``."""
         return [(g.members, r) for g in self.after for r in g.broken]
 
 
@@ -226,7 +246,9 @@ def check_group(
     rules: matching.Rules | None = None,
     known: dict[int, matching.Profile] | None = None,
 ) -> GroupCheck:
-    """A group's fit and the rules it breaks (``known``: profiles already loaded)."""
+    """A group's fit and the rules it breaks (only groups of two or three are checked
+    against the rules). ``rules`` are the site's (read when not given); ``known`` holds
+    profiles already loaded, which must include every member."""
     rules = rules or rules_for(session, site)
     found = known if known is not None else profiles(session, list(members))
     group = [found[m] for m in members]
@@ -247,8 +269,13 @@ def _proposal(session: Session, site: Site, pairing_id: int) -> Pairing:
 
 
 def swap_plan(session: Session, site: Site, first: int, second: int) -> tuple[dict[int, tuple[int, ...]], EditPreview]:
-    """What swapping two organisations between suggestions (or with an unpaired one) gives:
-    the new groups, and the score change and rules broken."""
+    """What swapping two organisations between suggestions (or with an unpaired one) gives,
+    without changing anything: ``({pairing_id: new member ids}, preview)`` for the
+    suggestions it touches, the preview holding their fit and broken rules before and after.
+
+    Raises ``InvalidInput`` for the same organisation twice, when neither is in a suggestion,
+    or when either is not accepted at the site or already in an active pairing.
+    """
     if first == second:
         raise InvalidInput(_("Choose two different organisations."))
     where = {}
@@ -277,6 +304,9 @@ def swap_plan(session: Session, site: Site, first: int, second: int) -> tuple[di
 
 
 def apply_swap(session: Session, site: Site, first: int, second: int, by: User) -> EditPreview:
+    """Swap two organisations as ``swap_plan`` shows it: the suggestions touched get their
+    new members and fit, and are no longer marked as fixed. Returns the preview; raises what
+    ``swap_plan`` raises."""
     new_groups, preview = swap_plan(session, site, first, second)
     checks = {g.members: g for g in preview.after}
     pairings = {pairing_id: _proposal(session, site, pairing_id) for pairing_id in new_groups}
@@ -294,7 +324,13 @@ def apply_swap(session: Session, site: Site, first: int, second: int, by: User) 
 
 
 def pair_manually(session: Session, site: Site, organisation_ids: list[int], by: User) -> tuple[Pairing, GroupCheck]:
-    """Make a suggestion by hand from organisations not in any current pairing."""
+    """Make a suggestion by hand from two or three organisations accepted at the site and in
+    no current pairing (suggested or active). It is made even when it breaks a rule: returns
+    the new pairing, flushed, and its check (fit and rules broken) for the caller to show.
+
+    Raises ``InvalidInput`` (field ``organisation_ids``) for fewer than two or more than
+    three organisations, or one that is not free.
+    """
     members = tuple(sorted(set(organisation_ids)))
     if len(members) not in (2, 3):
         raise InvalidInput(_("A pairing has two or three organisations."), field="organisation_ids")
@@ -316,6 +352,8 @@ def pair_manually(session: Session, site: Site, organisation_ids: list[int], by:
 
 
 def remove_suggestion(session: Session, site: Site, pairing_id: int) -> None:
+    """Delete a suggested pairing of ``site``. Raises ``Conflict`` when ``pairing_id`` is not
+    one (confirmed pairings are completed or dissolved instead)."""
     session.delete(_proposal(session, site, pairing_id))
     session.flush()
 
@@ -344,7 +382,8 @@ def _record_exchanges(session: Session, pairing: Pairing) -> None:
 
 def confirm(session: Session, pairings: list[Pairing], by: User) -> list[Pairing]:
     """Suggested pairings become active; the competences each member will teach the others
-    are recorded, and every member's contact is told by mail."""
+    are recorded, and every member's active contacts are told by mail. Pairings that are not
+    suggestions are passed over; returns those confirmed."""
     confirmed = []
     for pairing in pairings:
         if pairing.status is not PairingStatus.PROPOSED:
@@ -375,7 +414,11 @@ def confirm(session: Session, pairings: list[Pairing], by: User) -> list[Pairing
 
 def end(session: Session, pairing: Pairing, status: PairingStatus, reason: str, by: User) -> None:
     """Mark an active pairing completed, or dissolve it (with a reason); its members are free
-    to be paired again."""
+    to be paired again.
+
+    Raises ``Conflict`` unless the pairing is active and ``status`` is completed or
+    dissolved, and ``InvalidInput`` for a dissolution without a reason (field ``reason``).
+    """
     reason = (reason or "").strip()
     if pairing.status is not PairingStatus.ACTIVE or status not in (PairingStatus.COMPLETED, PairingStatus.DISSOLVED):
         raise Conflict(_("Only an active pairing can be completed or dissolved."))
@@ -399,6 +442,9 @@ def update_rules(
     no_repeat: bool,
     allow_triads: bool,
 ) -> None:
+    """Set the pairing rules of the whole programme: ``type_rule`` (a ``matching.TypeRule``
+    value), a shared working language, no repeat of an earlier edition's pair, and groups of
+    three. Raises ``InvalidInput`` for an unknown type rule (field ``type_rule``)."""
     if type_rule not in matching.TypeRule._value2member_map_:
         raise InvalidInput(_("Choose one of the type rules."), field="type_rule")
     programme.pairing_type_rule = type_rule
@@ -411,6 +457,14 @@ def update_rules(
 def add_constraint(
     session: Session, site: Site, a: int, b: int, kind: ConstraintKind, note: str, by: User
 ) -> PairConstraint:
+    """Add a rule for the pair of organisations ``a`` and ``b`` at ``site``: never pair them
+    (forbidden) or always pair them (fixed), with a note for colleagues. Returns it, flushed.
+
+    Raises ``InvalidInput`` for the same organisation twice (field ``organisation_b_id``) or
+    one not accepted at the site (``organisation_a_id``); ``Conflict`` when the pair already
+    has a rule, or for a fixed pair with an organisation already in another fixed pair
+    (``organisation_b_id``).
+    """
     if a == b:
         raise InvalidInput(_("Choose two different organisations."), field="organisation_b_id")
     accepted = set(accepted_ids(session, site))
@@ -448,6 +502,7 @@ def add_constraint(
 
 
 def remove_constraint(session: Session, constraint: PairConstraint) -> None:
+    """Delete a forbidden or fixed pair; it no longer applies the next time the matcher runs."""
     session.delete(constraint)
     session.flush()
 
@@ -458,6 +513,12 @@ def remove_constraint(session: Session, constraint: PairConstraint) -> None:
 def add_meeting(
     session: Session, pairing: Pairing, *, held_on: date, attendees: str, notes: str, next_steps: str, by: User
 ) -> PairingMeeting:
+    """Log a meeting of an active or completed pairing, held on ``held_on`` (a date), with who
+    attended, notes and next steps. Returns it, flushed.
+
+    Raises ``Conflict`` for a suggested or dissolved pairing, and ``InvalidInput`` for a date
+    after today (today in UTC; field ``held_on``).
+    """
     if pairing.status in (PairingStatus.PROPOSED, PairingStatus.DISSOLVED):
         raise Conflict(_("Meetings are logged for active pairings."))
     if held_on > utcnow().date():
@@ -486,6 +547,12 @@ def save_project(
     status: ProjectStatus,
     by: User,
 ) -> ProjectIdea:
+    """Create or replace the project idea of an active or completed pairing. Returns it,
+    flushed.
+
+    Raises ``Conflict`` for a suggested or dissolved pairing, and ``InvalidInput`` for an empty
+    title (field ``title``).
+    """
     if pairing.status in (PairingStatus.PROPOSED, PairingStatus.DISSOLVED):
         raise Conflict(_("The project idea belongs to an active pairing."))
     if not title.strip():
