@@ -25,6 +25,8 @@ from oep.scheduling.queries import roster, visible_sessions_stmt
 
 
 def accepted_organisations(site_id: int) -> list[Organisation]:
+    """The organisations accepted at the site ``site_id``, by name. Not scoped: the caller
+    has authorised the site."""
     return db.session.scalars(
         sa.select(Organisation)
         .join(Enrolment, Enrolment.organisation_id == Organisation.id)
@@ -34,6 +36,8 @@ def accepted_organisations(site_id: int) -> list[Organisation]:
 
 
 def checked_in_count(sched: ScheduledSession) -> int:
+    """How many marks of the session count as attended (present, late or left early),
+    however they were taken."""
     return db.session.scalar(
         sa.select(sa.func.count()).where(
             Attendance.session_id == sched.id,
@@ -43,6 +47,8 @@ def checked_in_count(sched: ScheduledSession) -> int:
 
 
 def expected_count(sched: ScheduledSession) -> int:
+    """How many people are expected: confirmed bookings for a session that takes bookings,
+    the participants of the site's accepted organisations for a course session."""
     if sched.kind.takes_bookings:
         return db.session.scalar(
             sa.select(sa.func.count()).where(Booking.session_id == sched.id, Booking.status == BookingStatus.CONFIRMED)
@@ -53,13 +59,15 @@ def expected_count(sched: ScheduledSession) -> int:
 
 
 def qr_svg(data: str) -> Markup:
+    """A QR code of ``data`` (error correction M) as inline SVG markup."""
     out = io.BytesIO()
     segno.make(data, error="m").save(out, kind="svg", scale=8, border=2, xmldecl=False, svgns=True, title="QR")
     return Markup(out.getvalue().decode())
 
 
 def session_for_code(code: str, now: datetime) -> ScheduledSession | None:
-    """The session whose check-in is open now and whose current (or previous) code this is."""
+    """The session whose check-in is open at ``now`` (a UTC datetime) and whose current (or
+    previous) code ``code`` is; ``None`` when there is none. For anyone: the code is the key."""
     longest_opening = db.session.scalar(sa.select(sa.func.max(Programme.checkin_opens_minutes))) or 0
     candidates = db.session.scalars(
         sa.select(ScheduledSession)
@@ -78,6 +86,7 @@ def session_for_code(code: str, now: datetime) -> ScheduledSession | None:
 
 
 def roster_for_checkin(sched: ScheduledSession) -> list[Participant]:
+    """The participants on the session's roster (``scheduling.queries.roster``), by name."""
     return [row.participant for row in roster(sched)]
 
 
@@ -86,6 +95,9 @@ def roster_for_checkin(sched: ScheduledSession) -> list[Participant]:
 
 @dataclass
 class ParticipantLine:
+    """A participant's line in an attendance report: their progress towards completion and
+    their open warnings."""
+
     participant: Participant
     progress: completion.Progress
     warnings: list[WarningNotice] = field(default_factory=list)
@@ -93,24 +105,32 @@ class ParticipantLine:
 
 @dataclass
 class SessionLine:
+    """A held session's line: how many marks it has of each status."""
+
     sched: ScheduledSession
     counts: dict[AttendanceStatus, int]
 
     @property
     def marked(self) -> int:
+        """Marks of any status."""
         return sum(self.counts.values())
 
     @property
     def attended(self) -> int:
+        """Marks that count as attended (present, late, left early)."""
         return sum(n for s, n in self.counts.items() if s.attended)
 
     @property
     def rate(self) -> float | None:
+        """Attended marks as a share (0 to 1) of all marks; ``None`` without marks."""
         return self.attended / self.marked if self.marked else None
 
 
 @dataclass
 class ModuleLine:
+    """A module's line: its held sessions at the site, their hours, and their marks (all,
+    and attended)."""
+
     module: Module
     sessions_held: int
     hours_held: float
@@ -119,11 +139,15 @@ class ModuleLine:
 
     @property
     def rate(self) -> float | None:
+        """Attended marks as a share (0 to 1) of all marks; ``None`` without marks."""
         return self.attended / self.marks if self.marks else None
 
 
 @dataclass
 class OrganisationLine:
+    """An organisation's line: its participants on the roster, how many of them complete,
+    and the mean of their attendance rates (``None`` when none has one yet)."""
+
     organisation: Organisation
     participants: int
     complete: int
@@ -132,6 +156,8 @@ class OrganisationLine:
 
 @dataclass
 class SiteReport:
+    """What the attendance overview of a site and its exports show (see ``site_report``)."""
+
     site: Site
     totals: completion.SiteTotals
     participants: list[ParticipantLine]
@@ -153,10 +179,12 @@ class SiteReport:
 
     @property
     def complete_count(self) -> int:
+        """How many participants meet the completion rule."""
         return sum(p.progress.complete for p in self.participants)
 
     @property
     def warning_count(self) -> int:
+        """How many open warnings the participants have."""
         return sum(len(p.warnings) for p in self.participants)
 
 
@@ -172,6 +200,8 @@ def _status_counts(session_ids) -> dict[int, dict[AttendanceStatus, int]]:
 
 
 def open_warnings(participant_ids) -> dict[int, list[WarningNotice]]:
+    """The open warnings of the given participants (a list of ids or a select of them),
+    ``{participant_id: [warning, ...]}`` oldest first (a ``defaultdict``)."""
     result: dict[int, list[WarningNotice]] = defaultdict(list)
     for warning in db.session.scalars(
         sa.select(WarningNotice)
@@ -254,12 +284,15 @@ def site_report(site: Site) -> SiteReport:
 
 @dataclass
 class OrganisationReport:
+    """An organisation's attendance: for each site it is accepted at, its participants' lines."""
+
     organisation: Organisation
     sites: list[tuple[Site, list[ParticipantLine]]]
 
 
 def organisation_report(organisation: Organisation, user: User) -> OrganisationReport:
-    """An organisation's participants' progress at each site it is accepted at."""
+    """An organisation's participants' progress at each site it is accepted at (four
+    queries per site). ``user`` is not used: the caller has authorised the organisation."""
     sites = accepted_sites(organisation.id)
     people = db.session.scalars(
         sa.select(Participant).where(Participant.organisation_id == organisation.id).order_by(Participant.name)
@@ -275,12 +308,18 @@ def organisation_report(organisation: Organisation, user: User) -> OrganisationR
 
 @dataclass
 class ParticipantRecord:
+    """A participant's record: their marks with their history, their progress at each site
+    their organisation is accepted at, and their open warnings."""
+
     marks: list[Attendance]
     progress: list[tuple[Site, completion.Progress]]
     warnings: list[WarningNotice]
 
 
 def participant_record(person: Participant, user: User) -> ParticipantRecord:
+    """``person``'s record as ``user`` may see it: their marks at the sessions the user may
+    see, by start; their progress at every site their organisation is accepted at (not only
+    the user's); and their open warnings."""
     marks = (
         db.session.scalars(
             sa.select(Attendance)
@@ -307,7 +346,8 @@ def participant_record(person: Participant, user: User) -> ParticipantRecord:
 
 
 def warnings_for(user: User, limit: int = 20) -> list[WarningNotice]:
-    """Open warnings the user should see on their dashboard."""
+    """Open warnings the user should see on their dashboard: those of the participants of
+    the organisations the user may see, newest first, at most ``limit``."""
     return db.session.scalars(
         sa.select(WarningNotice)
         .join(Participant, Participant.id == WarningNotice.participant_id)

@@ -39,6 +39,9 @@ MARKING_OPENS_BEFORE = timedelta(hours=12)
 
 @dataclass
 class Mark:
+    """One row of a room's list: a participant, the status to record (``None``: leave them
+    unmarked, or keep their mark and change only the remark), and a remark."""
+
     participant_id: int
     status: AttendanceStatus | None
     remark: str = ""
@@ -46,6 +49,9 @@ class Mark:
 
 @dataclass
 class SaveResult:
+    """What a save did: how many marks it created, changed and left as they were (rows left
+    unmarked are not counted)."""
+
     created: int = 0
     changed: int = 0
     unchanged: int = 0
@@ -125,10 +131,18 @@ def save_marks(
     mark_unmarked_present: bool = False,
     allowed_participant_ids: set[int] | None = None,
 ) -> SaveResult:
-    """Save a whole room's marks at once: every change recorded with who and when.
+    """Save a whole room's marks at once: every change recorded with who and when. Returns
+    the counts of marks created, changed and unchanged.
 
     Rows left without a status stay unmarked — or become "present" with
-    ``mark_unmarked_present``. Saving attendance for a session that has started marks it held.
+    ``mark_unmarked_present``. Remarks are kept to their first 500 characters. Saving
+    attendance for a tentative or confirmed session that has started marks it held; after a
+    held course session, the warnings of the participants on the list are evaluated (and
+    mailed, see ``evaluate_warnings``).
+
+    Raises ``Conflict`` for a cancelled session or more than ``MARKING_OPENS_BEFORE`` before
+    its start, and ``InvalidInput`` for a participant outside ``allowed_participant_ids``
+    (when the caller gives them: the roster the list was made from).
     """
     _check_markable(sched)
     if allowed_participant_ids is not None:
@@ -175,8 +189,16 @@ def add_walk_in(
     by: User,
     status: AttendanceStatus = AttendanceStatus.PRESENT,
 ) -> Participant:
-    """Someone who came without being on the list: added to an organisation accepted at the
-    site, and marked. Their consent is confirmed by the trainer on the spot."""
+    """Someone who came without being on the list: added as a participant of an organisation
+    accepted at the site (in the session's language, with consent recorded now: the trainer
+    confirms it on the spot), booked when the session takes bookings, and marked ``status``.
+    Returns the new participant.
+
+    Raises ``Conflict`` when attendance cannot be taken (see ``save_marks``) or the
+    organisation already has a participant of that name (field ``name``), and
+    ``InvalidInput`` for an organisation not accepted at the site (field
+    ``walk_in_organisation``) or an empty name (``walk_in_name``).
+    """
     _check_markable(sched)
     if not session.scalar(
         sa.select(Enrolment.id).where(
@@ -207,6 +229,9 @@ def add_walk_in(
 
 @dataclass
 class CheckInResult:
+    """What a self check-in did: the participant, their status, whether they had checked in
+    already (nothing changed then), and when they were marked (UTC)."""
+
     participant: Participant
     status: AttendanceStatus
     already: bool
@@ -216,9 +241,15 @@ class CheckInResult:
 def self_check_in(
     session: Session, sched: ScheduledSession, participant: Participant, code: str, now: datetime | None = None
 ) -> CheckInResult:
-    """A participant marks themselves present (or late after the grace period) with the code
-    shown in the room. Outside the window, with an old code, or for someone not on the roster:
-    refused with the reason. Scanning twice changes nothing."""
+    """A participant marks themselves present (or late after the programme's grace period)
+    with the code shown in the room; ``now`` is a UTC datetime (default: now). Scanning twice
+    changes nothing, and an "excused" or "absent" mark becomes present or late.
+
+    Raises ``Conflict`` with the reason for a cancelled session, outside the check-in window
+    (from ``checkin_opens_minutes`` before the start to the end), for a code that is neither
+    the current one nor the one before, and for someone not expected (see
+    ``scheduling.services.is_expected``).
+    """
     now = now or utcnow()
     programme = sched.site.programme
     checkin.ensure_open(sched, programme, now)
@@ -252,8 +283,14 @@ def self_check_in(
 
 def evaluate_warnings(session: Session, sched: ScheduledSession, participant_ids: list[int]) -> list[WarningNotice]:
     """Raise (and mail, once per trigger) the warnings for these participants after a held
-    course session: attendance below the programme's share after enough held sessions, and a
-    run of absences. A warning whose cause went away is resolved."""
+    course session, from the programme's settings: an attendance rate (attended share of the
+    hours held) below ``completion_min_attendance_percent`` once ``warning_min_held_sessions``
+    course sessions are held, and ``warning_consecutive_absences`` absences in a row. An open
+    warning whose cause remains gets the new figure; one whose cause went away is resolved.
+
+    Returns the warnings newly raised; each is mailed to the organisation's active contacts
+    and the site's active trainers.
+    """
     if not participant_ids:
         return []
     programme = sched.site.programme
