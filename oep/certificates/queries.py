@@ -13,6 +13,8 @@ from oep.programmes.queries import site_ids_of_trainer
 
 
 def visible_certificates_stmt(user: User):
+    """A select of the certificates ``user`` may see: all for a coordinator, those of their
+    sites for a trainer, their organisation's for an organisation contact."""
     stmt = sa.select(Certificate)
     if user.role is Role.COORDINATOR:
         return stmt
@@ -22,6 +24,8 @@ def visible_certificates_stmt(user: User):
 
 
 def get_certificate_or_404(user: User, certificate_id: int) -> Certificate:
+    """The certificate ``certificate_id`` (any status) if ``user`` may see it; aborts with 404
+    otherwise."""
     certificate = db.session.scalar(visible_certificates_stmt(user).where(Certificate.id == certificate_id))
     if certificate is None:
         abort(404)
@@ -29,7 +33,8 @@ def get_certificate_or_404(user: User, certificate_id: int) -> Certificate:
 
 
 def current_by_participant(site_id: int) -> dict[int, Certificate]:
-    """Each participant's latest certificate at a site (valid or revoked)."""
+    """Each participant's latest certificate at a site (valid or revoked),
+    ``{participant_id: Certificate}``. Not scoped: the caller has authorised the site."""
     rows = db.session.scalars(
         sa.select(Certificate)
         .where(Certificate.site_id == site_id, Certificate.status != CertificateStatus.SUPERSEDED)
@@ -39,6 +44,8 @@ def current_by_participant(site_id: int) -> dict[int, Certificate]:
 
 
 def certificates_of_site(site_id: int) -> list[Certificate]:
+    """The valid certificates of a site, by organisation and holder name. Not scoped: the
+    caller has authorised the site."""
     return db.session.scalars(
         sa.select(Certificate)
         .where(Certificate.site_id == site_id, Certificate.status == CertificateStatus.VALID)
@@ -47,6 +54,8 @@ def certificates_of_site(site_id: int) -> list[Certificate]:
 
 
 def certificates_of_organisation(user: User, organisation_id: int, only_valid: bool = False) -> list[Certificate]:
+    """The organisation's certificates that ``user`` may see (every version, or only the
+    valid ones), by holder, newest version first."""
     stmt = visible_certificates_stmt(user).where(Certificate.organisation_id == organisation_id)
     if only_valid:
         stmt = stmt.where(Certificate.status == CertificateStatus.VALID)
@@ -54,6 +63,8 @@ def certificates_of_organisation(user: User, organisation_id: int, only_valid: b
 
 
 def by_code(code: str) -> Certificate | None:
+    """The certificate with this verification code, whatever its status; ``None`` for an
+    unknown or empty code. For anyone: public verification."""
     return db.session.scalar(sa.select(Certificate).where(Certificate.code == code)) if code else None
 
 

@@ -74,6 +74,12 @@ class Decision:
 
 
 def decide(participant: Participant, progress: completion.Progress, module_titles: dict[int, str]) -> Decision:
+    """What ``participant`` qualifies for under the programme's completion rule (its
+    ``completion_min_attendance_percent`` of the site's planned course hours, and every
+    mandatory module when ``completion_requires_mandatory_modules``; see
+    ``attendance.completion``): a certificate of completion; else one of participation when
+    they attended anything; else none. The reasons (in the current language) say why not
+    completion; ``module_titles`` maps module ids to titles and must hold the mandatory ones."""
     programme = progress.programme
     reasons = []
     if not progress.meets_hours:
@@ -101,7 +107,8 @@ def decide(participant: Participant, progress: completion.Progress, module_title
 
 
 def decisions_for_site(session: Session, site: Site, participant_ids: list[int] | None = None) -> list[Decision]:
-    """Every participant of the site's roster (or the given ones) with what they qualify for."""
+    """Every participant of the site's roster (or those of ``participant_ids`` on it) with
+    what they qualify for (``decide``), by name; in a fixed number of queries."""
     roster = completion.roster_ids_of_site(site)
     stmt = sa.select(Participant).where(Participant.id.in_(roster)).options(joinedload(Participant.organisation))
     if participant_ids is not None:
@@ -117,7 +124,8 @@ def decisions_for_site(session: Session, site: Site, participant_ids: list[int] 
 
 
 def attended_modules(session: Session, site: Site, participant_ids: list[int]) -> dict[int, list[str]]:
-    """For each participant, the titles of the modules they attended (in curriculum order)."""
+    """For each of ``participant_ids``, the titles of the modules they attended at the site's
+    course sessions that are not cancelled, in curriculum order (``[]`` for none)."""
     rows = session.execute(
         sa.select(Attendance.participant_id, Module.title, Module.position)
         .join(ScheduledSession, ScheduledSession.id == Attendance.session_id)
@@ -140,6 +148,8 @@ def attended_modules(session: Session, site: Site, participant_ids: list[int]) -
 
 
 def certificate_language(participant: Participant, requested: str | None) -> str:
+    """The language a certificate is written in: ``requested`` when it is an interface
+    language, else the participant's preferred language when it is one, else English."""
     if requested in INTERFACE_LANGUAGES:
         return requested
     if participant.preferred_language in INTERFACE_LANGUAGES:
@@ -149,7 +159,9 @@ def certificate_language(participant: Participant, requested: str | None) -> str
 
 def plain_data(decision: Decision, site: Site, modules: list[str], language: str, code: str, issued_at) -> dict:
     """Everything the certificate shows, as plain values (what the template is given, and
-    what the record keeps)."""
+    what the record keeps): names, programme, city, attended hours rounded to a tenth, the
+    ``modules`` attended, ``issued_at`` (a UTC datetime), signatory, funder line, and the
+    verification address of ``code`` with its QR code."""
     programme = site.programme
     participant = decision.participant
     verify_url = accounts.external_url("certificates.verify_code", code=code)
@@ -248,12 +260,14 @@ def render_all(
 
 
 def storage_dir() -> Path:
+    """The folder certificate files are kept in (``CERTIFICATE_DIR``), made if missing."""
     path = Path(current_app.config["CERTIFICATE_DIR"])
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def stored_file(certificate: Certificate) -> Path:
+    """Where the certificate's PDF is stored (the file may have gone missing)."""
     return storage_dir() / certificate.file_name
 
 
@@ -334,6 +348,10 @@ def _mail(session: Session, certificate: Certificate, participant: Participant, 
 
 @dataclass
 class IssueResult:
+    """What an issue did: the certificates issued; a failure ``{"item": name, "reason":
+    text}`` for each participant of a chunk that could not be rendered; and how many of the
+    decisions needed no new certificate."""
+
     issued: list[Certificate]
     failures: list[dict]
     skipped: int
@@ -372,8 +390,17 @@ def issue(
     processes: int = 1,
     commit_each_chunk: bool = False,
 ) -> IssueResult:
-    """Issue the certificates these decisions call for (see ``pending``); ``progress`` hears
-    of each chunk done."""
+    """Issue the certificates these decisions call for (see ``pending``): each rendered once,
+    stored with its SHA-256, recorded, and a participant's earlier valid certificate at the
+    site marked superseded. Returns what was issued and what failed; a chunk that fails to
+    render is reported in ``failures`` and raises nothing.
+
+    ``by`` is the user issuing (``None`` for a job without one); ``language`` an interface
+    language for every certificate (``None``: each participant's own, see
+    ``certificate_language``); ``mail`` also sends each PDF to participants with an address;
+    ``progress`` (a job's progress) hears of each chunk done; ``processes`` is how many render
+    processes to use; ``commit_each_chunk`` commits after each chunk (for a job).
+    """
     todo = pending(session, site, decisions, language)
     skipped = len(decisions) - len(todo)
     modules = attended_modules(session, site, [d.participant.id for d in todo])
@@ -423,6 +450,14 @@ def issue(
 def issue_one(
     session: Session, site: Site, participant: Participant, by: User, language: str | None = None
 ) -> Certificate:
+    """Issue one participant's certificate at ``site`` now, in ``language`` (an interface
+    language) or their preferred one — again, as a new version, when they hold one already.
+    Returns it.
+
+    Raises ``Conflict`` for a participant not on the site's roster, without any attendance,
+    or whose certificate could not be rendered; ``InvalidInput`` for a language that is not
+    an interface language (field ``language``).
+    """
     [decision] = decisions_for_site(session, site, [participant.id]) or [None]
     if decision is None:
         raise Conflict(_("%(name)s is not on this site's roster.", name=participant.name))
@@ -439,6 +474,9 @@ def issue_one(
 
 
 def revoke(session: Session, certificate: Certificate, reason: str, by: User) -> None:
+    """Revoke a certificate, saying why: the record and file are kept, and verification shows
+    it as revoked, when and why. Raises ``InvalidInput`` for an empty reason (field
+    ``reason``) and ``Conflict`` for a certificate already revoked."""
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("Say why the certificate is revoked."), field="reason")
