@@ -21,6 +21,9 @@ from oep.reports.models import Narrative, NarrativeSection, ReportFile, ReportFo
 
 
 def save_narratives(session: Session, site: Site, texts: dict[NarrativeSection, str], by) -> None:
+    """Save a site's narrative sections (Markdown text) from ``texts``: sections absent from it
+    are left as they are, an empty text for a section never written creates nothing, and a
+    changed text records who changed it (``by``, a user or ``None``)."""
     existing = {n.section: n for n in session.scalars(sa.select(Narrative).where(Narrative.site_id == site.id))}
     for section, text in texts.items():
         narrative = existing.get(section)
@@ -36,6 +39,8 @@ def save_narratives(session: Session, site: Site, texts: dict[NarrativeSection, 
 
 
 def narratives_of(session: Session, site: Site) -> dict[NarrativeSection, Narrative]:
+    """The narratives written for a site, ``{section: Narrative}`` (sections never written
+    are absent)."""
     return {n.section: n for n in session.scalars(sa.select(Narrative).where(Narrative.site_id == site.id))}
 
 
@@ -57,7 +62,14 @@ def build(
     step=None,
     with_charts: bool = True,
 ) -> data.Report:
-    """The report's data and charts, with every label in ``language``."""
+    """The report's data and charts, with every label in ``language`` (an interface language).
+
+    ``sites`` are the sites it covers (every site of the programme when ``consolidated``);
+    ``period`` holds the first and last days, each read in the site's own time zone;
+    ``include_participants`` adds the annex with each participant's name; ``step`` (a
+    callable taking a step's name) hears of each step done, for a progress bar; charts are
+    drawn only ``with_charts``. See ``reports.data`` for what is counted.
+    """
     with force_locale(formatting_locale(language)):
         report = data.build(
             session,
@@ -82,12 +94,16 @@ RENDERERS = {
 
 
 def file_stem(report: data.Report, programme: Programme, site: Site | None) -> str:
+    """The name a report's files are downloaded under, without extension: programme, city
+    (or "all-sites") and the period's first and last days, safe as a file name, at most 150
+    characters."""
     where = site.city if site else "all-sites"
     return safe_filename(f"OEP-{programme.name}-{where}-{report.period.start:%Y%m%d}-{report.period.end:%Y%m%d}")[:150]
 
 
 def store(content: bytes, extension: str) -> tuple[str, str]:
-    """Write a file into REPORT_DIR (atomically); returns its stored name and SHA-256."""
+    """Write ``content`` into ``REPORT_DIR`` under a new random name ending in ``extension``
+    (atomically: never half a file); returns the stored name and its SHA-256 in hex."""
     folder = Path(current_app.config["REPORT_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{date.today():%Y%m%d}-{secrets.token_hex(12)}.{extension}"
@@ -98,6 +114,8 @@ def store(content: bytes, extension: str) -> tuple[str, str]:
 
 
 def stored_path(report_file: ReportFile) -> Path:
+    """Where a report file is stored (it may have been cleaned up since). Raises
+    ``FileNotFoundError`` for a stored name that would lead outside ``REPORT_DIR``."""
     folder = Path(current_app.config["REPORT_DIR"]).resolve()
     path = (folder / report_file.file_name).resolve()
     if folder not in path.parents:
@@ -118,7 +136,10 @@ def make_files(
     job_id: str | None = None,
     step=None,
 ) -> list[ReportFile]:
-    """Build the report once and write it in each format; every file is stored and recorded."""
+    """Build the report once (see ``build``) and write it in each of ``formats``; every file is
+    stored and recorded with who asked (``by_id``) and the job that made it (``job_id``).
+    Returns the records, flushed, one per format in the order given; ``step`` also hears of
+    each format written. ``site`` ``None`` is the consolidated report of every site."""
     sites = [site] if site else list(programme.sites)
     report = build(
         session,
