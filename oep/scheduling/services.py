@@ -20,7 +20,7 @@ from oep.core.mail import send_template
 from oep.core.timezones import to_local, to_utc
 from oep.organisations.models import Enrolment, EnrolmentStatus, Organisation, Participant
 from oep.pairings.models import Pairing, PairingStatus
-from oep.programmes.models import Module, Site
+from oep.programmes.models import Module, Site, new_calendar_token
 from oep.scheduling.models import (
     SESSION_TRANSITIONS,
     AbsenceNotice,
@@ -87,11 +87,11 @@ class SessionData:
 @dataclass
 class Repeat:
     """How a series repeats: on ``weekdays`` (Monday = 0), every ``interval_weeks`` weeks
-    (1 to 12), up to and including ``until`` (a date in the site's time zone)."""
+    (1 to 12), up to and including ``until`` (a date in the site's time zone; required)."""
 
     weekdays: list[int]
     interval_weeks: int
-    until: date
+    until: date | None
 
 
 def _module_for(session: Session, site: Site, data: SessionData) -> Module | None:
@@ -220,11 +220,13 @@ def create_series(session: Session, site: Site, data: SessionData, repeat: Repea
     them in date order, flushed.
 
     ``data.day`` is the first date (in the site's time zone); every session gets the times and
-    the rest of ``data``. Raises ``InvalidInput`` for no weekday (field ``weekdays``), an
-    interval outside 1 to 12 weeks (``interval_weeks``), a last date before the first
-    (``until``), no date on the chosen weekdays (``weekdays``), more than
+    the rest of ``data``. Raises ``InvalidInput`` for no last date (field ``until``), no
+    weekday (``weekdays``), an interval outside 1 to 12 weeks (``interval_weeks``), a last
+    date before the first (``until``), no date on the chosen weekdays (``weekdays``), more than
     ``MAX_SERIES_SESSIONS`` sessions (``until``), and whatever ``create_session`` refuses.
     """
+    if repeat.until is None:
+        raise InvalidInput(_("Give the last date of the series."), field="until")
     if not repeat.weekdays:
         raise InvalidInput(_("Choose at least one weekday."), field="weekdays")
     if not 1 <= repeat.interval_weeks <= 12:
@@ -544,6 +546,25 @@ def _promote_waitlisted(session: Session, sched: ScheduledSession) -> list[Booki
                     link=accounts.external_url("scheduling.detail", session_id=sched.id),
                 )
     return promoted
+
+
+# --- calendar feeds -----------------------------------------------------------------------------------
+
+
+def renew_site_feed(session: Session, site: Site) -> str:
+    """Give the site's private calendar feed a new secret address; the old one stops working
+    at once. Returns the new token."""
+    site.calendar_token = new_calendar_token()
+    session.flush()
+    return site.calendar_token
+
+
+def renew_organisation_feed(session: Session, organisation: Organisation) -> str:
+    """Give the organisation's private calendar feed a new secret address; the old one stops
+    working at once. Returns the new token."""
+    organisation.calendar_token = new_calendar_token()
+    session.flush()
+    return organisation.calendar_token
 
 
 # --- notices of absence ---------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from oep.organisations import queries as org_queries
 from oep.organisations.models import Organisation, Participant
 from oep.pairings.queries import active_pairings_at
 from oep.programmes import queries as programme_queries
-from oep.programmes.models import Module, Site, new_calendar_token
+from oep.programmes.models import Module, Site
 from oep.scheduling import ical, queries, services
 from oep.scheduling.forms import BookingForm, HeadcountForm, NoticeForm, SessionForm, SimpleActionForm, StatusForm
 from oep.scheduling.models import AbsenceNotice, Booking, ScheduledSession, SessionKind, SessionStatus
@@ -207,8 +207,6 @@ def new_session(site_id):
         data = _session_data(form)
         try:
             if form.repeat.data:
-                if not form.until.data:
-                    raise DomainError(_("Give the last date of the series."), field="until")
                 created = services.create_series(
                     db.session,
                     site,
@@ -531,7 +529,7 @@ def reset_site_feed(site_id):
     site = programme_queries.get_site_or_404(current_user, site_id)
     if not SimpleActionForm().validate_on_submit():
         abort(400)
-    site.calendar_token = new_calendar_token()
+    services.renew_site_feed(db.session, site)
     flash(
         _("The calendar address has changed; the old one no longer works. Subscribe again with the new one."), "success"
     )
@@ -544,7 +542,7 @@ def reset_organisation_feed(org_id):
     organisation = org_queries.get_organisation_or_404(current_user, org_id)
     if not SimpleActionForm().validate_on_submit():
         abort(400)
-    organisation.calendar_token = new_calendar_token()
+    services.renew_organisation_feed(db.session, organisation)
     flash(
         _("The calendar address has changed; the old one no longer works. Subscribe again with the new one."), "success"
     )
