@@ -29,6 +29,7 @@ from oep.organisations import services as organisations
 from oep.organisations.models import Enrolment, EnrolmentStatus, Organisation, Participant
 from oep.programmes.models import site_trainers
 from oep.scheduling.models import Booking, BookingStatus, ScheduledSession, SessionKind, SessionStatus
+from oep.scheduling.queries import roster_ids_stmt
 from oep.scheduling.services import is_expected
 
 log = logging.getLogger(__name__)
@@ -122,6 +123,20 @@ def _set_mark(
     return existing, True
 
 
+def _check_on_roster(session: Session, sched: ScheduledSession, participant_ids: set[int]) -> None:
+    if not participant_ids:
+        return
+    on_roster = set(
+        session.scalars(
+            sa.select(Participant.id).where(
+                Participant.id.in_(participant_ids), Participant.id.in_(roster_ids_stmt(sched))
+            )
+        )
+    )
+    if participant_ids - on_roster:
+        raise InvalidInput(_("Some people on the list are not on this session's roster. Reload the page."))
+
+
 def save_marks(
     session: Session,
     sched: ScheduledSession,
@@ -129,7 +144,6 @@ def save_marks(
     by: User,
     *,
     mark_unmarked_present: bool = False,
-    allowed_participant_ids: set[int] | None = None,
 ) -> SaveResult:
     """Save a whole room's marks at once: every change recorded with who and when. Returns
     the counts of marks created, changed and unchanged.
@@ -141,14 +155,11 @@ def save_marks(
     mailed, see ``evaluate_warnings``).
 
     Raises ``Conflict`` for a cancelled session or more than ``MARKING_OPENS_BEFORE`` before
-    its start, and ``InvalidInput`` for a participant outside ``allowed_participant_ids``
-    (when the caller gives them: the roster the list was made from).
+    its start, and ``InvalidInput`` for a participant who is not on the session's roster
+    (``scheduling.queries.roster_ids_stmt``).
     """
     _check_markable(sched)
-    if allowed_participant_ids is not None:
-        stray = {m.participant_id for m in marks} - allowed_participant_ids
-        if stray:
-            raise InvalidInput(_("Some people on the list are not on this session's roster. Reload the page."))
+    _check_on_roster(session, sched, {m.participant_id for m in marks})
     existing = {
         a.participant_id: a for a in session.scalars(sa.select(Attendance).where(Attendance.session_id == sched.id))
     }
@@ -181,24 +192,33 @@ def save_marks(
     return result
 
 
-def add_walk_in(
-    session: Session,
-    sched: ScheduledSession,
-    organisation: Organisation,
-    name: str,
-    by: User,
-    status: AttendanceStatus = AttendanceStatus.PRESENT,
-) -> Participant:
-    """Someone who came without being on the list: added as a participant of an organisation
-    accepted at the site (in the session's language, with consent recorded now: the trainer
-    confirms it on the spot), booked when the session takes bookings, and marked ``status``.
-    Returns the new participant.
+@dataclass
+class WalkIn:
+    """Someone who came without being on the list, as the trainer enters them: their name, the
+    organisation they come with (``None``: not chosen), whether they agree to be recorded
+    (the trainer asks them on the spot), and the status to mark."""
 
-    Raises ``Conflict`` when attendance cannot be taken (see ``save_marks``) or the
-    organisation already has a participant of that name (field ``name``), and
-    ``InvalidInput`` for an organisation not accepted at the site (field
-    ``walk_in_organisation``) or an empty name (``walk_in_name``).
+    name: str
+    organisation_id: int | None
+    consent: bool
+    status: AttendanceStatus = AttendanceStatus.PRESENT
+
+
+def add_walk_in(session: Session, sched: ScheduledSession, walk_in: WalkIn, by: User) -> Participant:
+    """Add a walk-in as a participant of an organisation accepted at the site (in the
+    session's language, with their consent recorded now), book them when the session takes
+    bookings, and mark them. Returns the new participant.
+
+    Raises ``InvalidInput`` when no organisation is chosen or it is not accepted at the site
+    (field ``walk_in_organisation``), without the person's consent (``walk_in_consent``), or
+    for an empty name (``walk_in_name``); ``Conflict`` when attendance cannot be taken (see
+    ``save_marks``) or the organisation already has a participant of that name (``name``).
     """
+    organisation = session.get(Organisation, walk_in.organisation_id) if walk_in.organisation_id else None
+    if organisation is None:
+        raise InvalidInput(_("Choose the walk-in's organisation."), field="walk_in_organisation")
+    if not walk_in.consent:
+        raise InvalidInput(_("Confirm that the person agrees to be recorded."), field="walk_in_consent")
     _check_markable(sched)
     if not session.scalar(
         sa.select(Enrolment.id).where(
@@ -208,10 +228,10 @@ def add_walk_in(
         )
     ):
         raise InvalidInput(_("Choose an organisation accepted at this site."), field="walk_in_organisation")
-    if not (name or "").strip():
+    if not (walk_in.name or "").strip():
         raise InvalidInput(_("Enter the person's name."), field="walk_in_name")
     participant = organisations.add_participant(
-        session, organisation, organisations.ParticipantData(name=name, preferred_language=sched.language)
+        session, organisation, organisations.ParticipantData(name=walk_in.name, preferred_language=sched.language)
     )
     if sched.kind.takes_bookings:
         session.add(
@@ -219,7 +239,7 @@ def add_walk_in(
                 session_id=sched.id, participant_id=participant.id, status=BookingStatus.CONFIRMED, booked_by_id=by.id
             )
         )
-    _set_mark(session, sched, None, participant.id, status, "", MarkSource.TRAINER, by)
+    _set_mark(session, sched, None, participant.id, walk_in.status, "", MarkSource.TRAINER, by)
     session.flush()
     return participant
 

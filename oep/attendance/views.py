@@ -20,7 +20,7 @@ from oep.core.tables import safe_filename, to_csv, to_xlsx
 from oep.core.timezones import to_local
 from oep.extensions import db
 from oep.organisations import queries as org_queries
-from oep.organisations.models import Organisation, Participant
+from oep.organisations.models import Participant
 from oep.programmes import queries as programme_queries
 from oep.scheduling import queries as schedule_queries
 from oep.scheduling.models import ScheduledSession
@@ -68,19 +68,18 @@ def take(session_id):
         if not errors:
             try:
                 if walk_in_name:
-                    organisation = db.session.get(Organisation, request.form.get("walk_in_organisation", type=int) or 0)
-                    if organisation is None:
-                        raise DomainError(_("Choose the walk-in's organisation."), field="walk_in_organisation")
-                    if not request.form.get("walk_in_consent"):
-                        raise DomainError(_("Confirm that the person agrees to be recorded."), field="walk_in_consent")
-                    services.add_walk_in(db.session, sched, organisation, walk_in_name, current_user)
+                    walk_in = services.WalkIn(
+                        name=walk_in_name,
+                        organisation_id=request.form.get("walk_in_organisation", type=int),
+                        consent=bool(request.form.get("walk_in_consent")),
+                    )
+                    services.add_walk_in(db.session, sched, walk_in, current_user)
                 result = services.save_marks(
                     db.session,
                     sched,
                     marks,
                     current_user,
                     mark_unmarked_present=request.form.get("action") == "mark_all_present",
-                    allowed_participant_ids={r.participant.id for r in rows},
                 )
             except DomainError as err:
                 db.session.rollback()

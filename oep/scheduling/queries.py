@@ -288,10 +288,11 @@ class RosterRow:
     booking: Booking | None
 
 
-def roster(sched: ScheduledSession) -> list[RosterRow]:
-    """Everyone expected at a session (the site's accepted organisations' participants for a
-    course session, confirmed bookings otherwise) plus anyone already marked, by name; four
-    queries (five for a session that takes bookings)."""
+def roster_ids_stmt(sched: ScheduledSession):
+    """A select of the ids of the participants on a session's roster: everyone expected (the
+    site's accepted organisations' participants for a course session, confirmed bookings
+    otherwise) plus anyone already marked. The one definition of the roster, for the list a
+    trainer marks and for the service that saves it."""
     if sched.kind.takes_bookings:
         expected = sa.select(Booking.participant_id).where(
             Booking.session_id == sched.id, Booking.status == BookingStatus.CONFIRMED
@@ -303,9 +304,15 @@ def roster(sched: ScheduledSession) -> list[RosterRow]:
             .where(Enrolment.site_id == sched.site_id, Enrolment.status == EnrolmentStatus.ACCEPTED)
         )
     marked = sa.select(Attendance.participant_id).where(Attendance.session_id == sched.id)
+    return sa.select(Participant.id).where(sa.or_(Participant.id.in_(expected), Participant.id.in_(marked)))
+
+
+def roster(sched: ScheduledSession) -> list[RosterRow]:
+    """The participants on a session's roster (``roster_ids_stmt``), by name, each with their
+    mark, notice and booking; four queries (five for a session that takes bookings)."""
     participants = db.session.scalars(
         sa.select(Participant)
-        .where(sa.or_(Participant.id.in_(expected), Participant.id.in_(marked)))
+        .where(Participant.id.in_(roster_ids_stmt(sched)))
         .options(joinedload(Participant.organisation))
         .join(Organisation, Organisation.id == Participant.organisation_id)
         .order_by(Participant.name, Organisation.name_key, Participant.id)

@@ -7,7 +7,9 @@ import inspect
 import pytest
 import sqlalchemy as sa
 
+from oep.attendance import services
 from oep.attendance.models import Attendance, AttendanceChange, AttendanceStatus
+from oep.core.errors import InvalidInput
 from oep.extensions import db
 from oep.organisations.models import Participant
 from oep.scheduling.models import SessionStatus
@@ -123,24 +125,46 @@ def test_someone_not_on_the_roster_cannot_be_marked(client, room, make):
 
 
 def test_the_service_refuses_marks_for_someone_off_the_roster(room, make):
-    """Not only the page: the service itself says why (its message used to be lost to a
-    name clash with gettext, which made the refusal a crash)."""
-    from oep.attendance import services
-    from oep.attendance.models import AttendanceStatus
-    from oep.core.errors import InvalidInput
-    from oep.extensions import db
-
+    """Not only the page: the service itself reads the roster and says why, whoever calls it
+    (its message used to be lost to a name clash with gettext, which made the refusal a
+    crash; and a caller that did not pass the roster could mark anyone)."""
     sched, people, trainer, _ = room
     stranger = make.participant(make.organisation(make.site()))
     with pytest.raises(InvalidInput, match="not on this session's roster"):
         services.save_marks(
             db.session,
             sched,
-            [services.Mark(stranger.id, AttendanceStatus.PRESENT, "")],
+            [services.Mark(people[0].id, AttendanceStatus.PRESENT, ""), services.Mark(stranger.id, None, "")],
             trainer,
-            allowed_participant_ids={p.id for p in people},
         )
     assert marks() == {}
+
+
+def test_someone_already_marked_stays_on_the_roster(room, make):
+    """A participant marked before their organisation left the site can still be corrected."""
+    sched, people, trainer, organisations = room
+    leaver = make.participant(make.organisation(make.site()))
+    make.mark(sched, leaver, "present")
+    result = services.save_marks(db.session, sched, [services.Mark(leaver.id, AttendanceStatus.LATE, "")], trainer)
+    assert result.changed == 1 and marks()[leaver.name] == ("late", "")
+
+
+@pytest.mark.parametrize(
+    "walk_in,field,message",
+    [
+        (dict(organisation_id=None), "walk_in_organisation", "Choose the walk-in's organisation."),
+        (dict(consent=False), "walk_in_consent", "agrees to be recorded"),
+        (dict(name="  "), "walk_in_name", "Enter the person's name."),
+    ],
+)
+def test_the_service_refuses_a_walk_in_without_organisation_consent_or_name(room, walk_in, field, message):
+    """The page, a command or the API: the walk-in's rules are the service's."""
+    sched, _people, trainer, organisations = room
+    entered = {"name": "Nuovo Arrivato", "organisation_id": organisations[0].id, "consent": True} | walk_in
+    with pytest.raises(InvalidInput, match=message) as refused:
+        services.add_walk_in(db.session, sched, services.WalkIn(**entered), trainer)
+    assert refused.value.field == field
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Participant)) == 40
 
 
 def test_walk_in_is_added_and_marked_present_without_losing_the_other_marks(client, room):
