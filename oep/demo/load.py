@@ -337,23 +337,27 @@ def _pair(session: Session, programme, coordinator, today: date) -> None:
             pairings.add_meeting(
                 session,
                 pairing,
-                held_on=today - timedelta(days=20),
-                attendees="Both contact persons",
-                notes=f"First meeting of {names}: we presented our organisations and what we want to learn.",
-                next_steps="Agree on the topic of our community workshop.",
-                by=coordinator,
+                pairings.MeetingData(
+                    held_on=today - timedelta(days=20),
+                    attendees="Both contact persons",
+                    notes=f"First meeting of {names}: we presented our organisations and what we want to learn.",
+                    next_steps="Agree on the topic of our community workshop.",
+                ),
+                coordinator,
             )
             if index % 2 == 0 or demo_org in [m.organisation_id for m in pairing.members]:
                 pairings.save_project(
                     session,
                     pairing,
-                    title="Community workshop: applying for a small grant",
-                    description="A hands-on afternoon in which members of both "
-                    "organisations prepare a real application together.",
-                    target_group="Volunteers of small associations",
-                    resources_needed="A room, two laptops, coffee",
-                    status=ProjectStatus.PLANNING,
-                    by=coordinator,
+                    pairings.ProjectData(
+                        title="Community workshop: applying for a small grant",
+                        description="A hands-on afternoon in which members of both "
+                        "organisations prepare a real application together.",
+                        target_group="Volunteers of small associations",
+                        resources_needed="A room, two laptops, coffee",
+                        status=ProjectStatus.PLANNING,
+                    ),
+                    coordinator,
                 )
             if demo_org in [m.organisation_id for m in pairing.members] or index == 0:
                 workshop = scheduling.create_session(

@@ -141,8 +141,17 @@ def _clear_suggestions(session: Session, site: Site) -> None:
     session.flush()
 
 
-def _new_pairing(session: Session, site: Site, members: tuple[int, ...], score: int, by: User, **fields) -> Pairing:
-    pairing = Pairing(site_id=site.id, score=score, created_by_id=by.id, **fields)
+def _new_pairing(
+    session: Session,
+    site: Site,
+    members: tuple[int, ...],
+    score: int,
+    by: User,
+    *,
+    run_id: int | None = None,
+    fixed: bool = False,
+) -> Pairing:
+    pairing = Pairing(site_id=site.id, score=score, created_by_id=by.id, run_id=run_id, fixed=fixed)
     pairing.members = [PairingMember(organisation_id=m, site_id=site.id, current=True) for m in members]
     session.add(pairing)
     return pairing
@@ -510,25 +519,33 @@ def remove_constraint(session: Session, constraint: PairConstraint) -> None:
 # --- the workspace -------------------------------------------------------------------------------------
 
 
-def add_meeting(
-    session: Session, pairing: Pairing, *, held_on: date, attendees: str, notes: str, next_steps: str, by: User
-) -> PairingMeeting:
-    """Log a meeting of an active or completed pairing, held on ``held_on`` (a date), with who
-    attended, notes and next steps. Returns it, flushed.
+@dataclass
+class MeetingData:
+    """A meeting of a pairing as logged: the date it was held on, who attended, what was
+    said, and the next steps."""
+
+    held_on: date
+    attendees: str = ""
+    notes: str = ""
+    next_steps: str = ""
+
+
+def add_meeting(session: Session, pairing: Pairing, data: MeetingData, by: User) -> PairingMeeting:
+    """Log a meeting of an active or completed pairing. Returns it, flushed.
 
     Raises ``Conflict`` for a suggested or dissolved pairing, and ``InvalidInput`` for a date
     after today (today in UTC; field ``held_on``).
     """
     if pairing.status in (PairingStatus.PROPOSED, PairingStatus.DISSOLVED):
         raise Conflict(_("Meetings are logged for active pairings."))
-    if held_on > utcnow().date():
+    if data.held_on > utcnow().date():
         raise InvalidInput(_("Log meetings that have taken place (the date is in the future)."), field="held_on")
     meeting = PairingMeeting(
         pairing_id=pairing.id,
-        held_on=held_on,
-        attendees=attendees.strip(),
-        notes=notes.strip(),
-        next_steps=next_steps.strip(),
+        held_on=data.held_on,
+        attendees=data.attendees.strip(),
+        notes=data.notes.strip(),
+        next_steps=data.next_steps.strip(),
         created_by_id=by.id,
     )
     session.add(meeting)
@@ -536,17 +553,19 @@ def add_meeting(
     return meeting
 
 
-def save_project(
-    session: Session,
-    pairing: Pairing,
-    *,
-    title: str,
-    description: str,
-    target_group: str,
-    resources_needed: str,
-    status: ProjectStatus,
-    by: User,
-) -> ProjectIdea:
+@dataclass
+class ProjectData:
+    """A pairing's project idea as written: its title, what it is, whom it is for, what it
+    needs, and how far it has come."""
+
+    title: str
+    description: str = ""
+    target_group: str = ""
+    resources_needed: str = ""
+    status: ProjectStatus = ProjectStatus.IDEA
+
+
+def save_project(session: Session, pairing: Pairing, data: ProjectData, by: User) -> ProjectIdea:
     """Create or replace the project idea of an active or completed pairing. Returns it,
     flushed.
 
@@ -555,12 +574,12 @@ def save_project(
     """
     if pairing.status in (PairingStatus.PROPOSED, PairingStatus.DISSOLVED):
         raise Conflict(_("The project idea belongs to an active pairing."))
-    if not title.strip():
+    if not data.title.strip():
         raise InvalidInput(_("Give the project a title."), field="title")
     project = pairing.project or ProjectIdea(pairing_id=pairing.id)
-    project.title, project.description = title.strip(), description.strip()
-    project.target_group, project.resources_needed = target_group.strip(), resources_needed.strip()
-    project.status, project.updated_by_id = status, by.id
+    project.title, project.description = data.title.strip(), data.description.strip()
+    project.target_group, project.resources_needed = data.target_group.strip(), data.resources_needed.strip()
+    project.status, project.updated_by_id = data.status, by.id
     session.add(project)
     session.flush()
     return project

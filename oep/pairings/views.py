@@ -388,11 +388,13 @@ def add_meeting(pairing_id):
             services.add_meeting(
                 db.session,
                 pairing,
-                held_on=form.held_on.data,
-                attendees=form.attendees.data or "",
-                notes=form.notes.data or "",
-                next_steps=form.next_steps.data or "",
-                by=current_user,
+                services.MeetingData(
+                    held_on=form.held_on.data,
+                    attendees=form.attendees.data or "",
+                    notes=form.notes.data or "",
+                    next_steps=form.next_steps.data or "",
+                ),
+                current_user,
             )
         except DomainError as err:
             attach_error(form, err)
@@ -412,12 +414,14 @@ def save_project(pairing_id):
             services.save_project(
                 db.session,
                 pairing,
-                title=form.title.data,
-                description=form.description.data or "",
-                target_group=form.target_group.data or "",
-                resources_needed=form.resources_needed.data or "",
-                status=ProjectStatus(form.status.data),
-                by=current_user,
+                services.ProjectData(
+                    title=form.title.data,
+                    description=form.description.data or "",
+                    target_group=form.target_group.data or "",
+                    resources_needed=form.resources_needed.data or "",
+                    status=ProjectStatus(form.status.data),
+                ),
+                current_user,
             )
         except DomainError as err:
             attach_error(form, err)
