@@ -400,7 +400,12 @@ def issue(
     ``certificate_language``); ``mail`` also sends each PDF to participants with an address;
     ``progress`` (a job's progress) hears of each chunk done; ``processes`` is how many render
     processes to use; ``commit_each_chunk`` commits after each chunk (for a job).
+
+    Raises ``InvalidInput`` for a ``language`` that is not an interface language (field
+    ``language``), before anything is rendered.
     """
+    if language is not None and language not in INTERFACE_LANGUAGES:
+        raise InvalidInput(_("Choose one of the certificate languages."), field="language")
     todo = pending(session, site, decisions, language)
     skipped = len(decisions) - len(todo)
     modules = attended_modules(session, site, [d.participant.id for d in todo])
@@ -465,8 +470,6 @@ def issue_one(
         raise Conflict(
             _("%(name)s has no attendance recorded yet: no certificate can be issued.", name=participant.name)
         )
-    if language is not None and language not in INTERFACE_LANGUAGES:
-        raise InvalidInput(_("Choose one of the certificate languages."), field="language")
     result = issue(session, site, [decision], by, language=language or certificate_language(participant, None))
     if result.failures:
         raise Conflict(_("The certificate could not be produced: %(reason)s", reason=result.failures[0]["reason"]))
