@@ -6,8 +6,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
@@ -16,6 +18,7 @@ from oep.accounts.models import Role, User
 from oep.attendance.models import Attendance, AttendanceChange, AttendanceStatus, MarkSource
 from oep.core.db import utcnow
 from oep.core.errors import Conflict, InvalidInput
+from oep.core.i18n import SPOKEN_LANGUAGES
 from oep.core.mail import send_template
 from oep.core.timezones import to_local, to_utc
 from oep.organisations.models import Enrolment, EnrolmentStatus, Organisation, Participant
@@ -41,6 +44,20 @@ MAX_SERIES_SESSIONS = 200
 
 #: Changes that a calendar and the people concerned must hear about.
 NOTIFIED_FIELDS = ("starts_at", "ends_at", "venue", "address", "online_url", "status", "title")
+
+#: The longest text each field of a session holds, in characters (the columns' lengths; a
+#: description is kept to what people read).
+SESSION_TEXT_LIMITS = {"title": 200, "venue": 200, "address": 300, "online_url": 500, "description": 5000}
+#: A session has at most this many speakers, each with a name, role and organisation of at
+#: most SPEAKER_TEXT_LIMIT characters.
+MAX_SPEAKERS = 20
+SPEAKER_TEXT_LIMIT = 200
+#: The most places a session offers, and the largest headcount it records.
+MAX_CAPACITY = 10000
+MAX_HEADCOUNT = 100000
+#: The longest reason of a notice of absence and of a cancellation, in characters.
+NOTICE_REASON_LIMIT = 500
+CANCEL_REASON_LIMIT = 2000
 
 
 @dataclass
@@ -94,6 +111,34 @@ class Repeat:
     until: date | None
 
 
+def _check_length(value: str, limit: int, field: str | None) -> None:
+    """Refuse a text of more than ``limit`` characters (spaces around it do not count)."""
+    if len(value.strip()) > limit:
+        raise InvalidInput(_("At most %(n)s characters.", n=format_decimal(limit)), field=field)
+
+
+def _is_web_address(value: str) -> bool:
+    parts = urlsplit(value)
+    host = parts.hostname or ""
+    return parts.scheme in ("http", "https") and "." in host.strip(".") and not any(c.isspace() for c in value)
+
+
+def _check_fields(data: SessionData) -> None:
+    """The rules about a session's fields on their own (those that depend on the site and
+    its programme are checked where the field is used)."""
+    for name, limit in SESSION_TEXT_LIMITS.items():
+        _check_length(getattr(data, name), limit, name)
+    if data.online_url.strip() and not _is_web_address(data.online_url.strip()):
+        raise InvalidInput(_("Enter a web address such as https://meet.example.org/abc."), field="online_url")
+    if data.language not in SPOKEN_LANGUAGES:
+        raise InvalidInput(_("Choose a language from the list."), field="language")
+    if len(data.speakers) > MAX_SPEAKERS:
+        raise InvalidInput(_("A session has at most %(n)d speakers.", n=MAX_SPEAKERS))
+    for speaker in data.speakers:
+        for text in (speaker.name, speaker.role, speaker.organisation):
+            _check_length(text, SPEAKER_TEXT_LIMIT, None)
+
+
 def _module_for(session: Session, site: Site, data: SessionData) -> Module | None:
     if data.kind is SessionKind.COURSE and not data.module_id:
         raise InvalidInput(_("A course session belongs to a module: choose one."), field="module_id")
@@ -143,6 +188,8 @@ def _times(site: Site, day: date, start: time, end: time) -> tuple[datetime, dat
 def _check_capacity(capacity: int | None) -> None:
     if capacity is not None and capacity < 1:
         raise InvalidInput(_("Capacity is at least 1 (leave it empty for no limit)."), field="capacity")
+    if capacity is not None and capacity > MAX_CAPACITY:
+        raise InvalidInput(_("Between 1 and 10000, or empty for no limit."), field="capacity")
 
 
 def _apply(
@@ -150,6 +197,7 @@ def _apply(
 ) -> None:
     module = _module_for(session, site, data)
     _check_capacity(data.capacity)
+    _check_fields(data)
     day = to_local(sched.starts_at, site.timezone).date() if keep_date and sched.starts_at else data.day
     starts_at, ends_at = _times(site, day, data.start, data.end)
     title = data.title.strip() or (module.title if module else "")
@@ -186,11 +234,15 @@ def create_session(session: Session, site: Site, data: SessionData, by: User) ->
     ``SessionData``); returns it, flushed.
 
     Raises ``InvalidInput`` for a status other than tentative or confirmed (field ``status``),
-    a course session without a module of the programme (``module_id``), an end not after the
-    start (``end``), a capacity below 1 (``capacity``), no title and no module to take it from
-    (``title``), a pairing that is not an active or completed one of the site or for a session
-    that is not a workshop (``pairing_id``), or trainers who are neither trainers nor
-    coordinators (``trainer_ids``).
+    a course session without a module of the programme (``module_id``), a capacity outside 1
+    to ``MAX_CAPACITY`` (``capacity``), a text longer than ``SESSION_TEXT_LIMITS`` allows (on
+    its field), an online link that is not an http(s) address (``online_url``), a language
+    not in ``SPOKEN_LANGUAGES`` (``language``), more than ``MAX_SPEAKERS`` speakers or a
+    speaker's text over ``SPEAKER_TEXT_LIMIT`` (no field), an end not after the start
+    (``end``), no title and no module to take it from (``title``), a pairing that is not an
+    active or completed one of the site or for a session that is not a workshop
+    (``pairing_id``), or trainers who are neither trainers nor coordinators
+    (``trainer_ids``).
     """
     if data.status not in (SessionStatus.TENTATIVE, SessionStatus.CONFIRMED):
         raise InvalidInput(_("A new session is either confirmed or not yet confirmed."), field="status")
@@ -319,8 +371,8 @@ def set_status(session: Session, sched: ScheduledSession, status: SessionStatus,
     a cancellation and of a reinstatement.
 
     Raises ``Conflict`` for a change the transitions do not allow or for "held" before the
-    session starts, and ``InvalidInput`` for a cancellation without a reason (field
-    ``reason``).
+    session starts, and ``InvalidInput`` for a cancellation without a reason or a reason over
+    ``CANCEL_REASON_LIMIT`` characters (field ``reason``).
     """
     reason = (reason or "").strip()
     if status is sched.status:
@@ -331,6 +383,7 @@ def set_status(session: Session, sched: ScheduledSession, status: SessionStatus,
         )
     if status is SessionStatus.CANCELLED and not reason:
         raise InvalidInput(_("Say why the session is cancelled; the people concerned will read it."), field="reason")
+    _check_length(reason, CANCEL_REASON_LIMIT, "reason")
     if status is SessionStatus.HELD and sched.starts_at > utcnow():
         raise Conflict(_("A session cannot be marked as held before it starts."))
     before = _snapshot(sched)
@@ -349,9 +402,9 @@ def record_headcount(
     and where known how many are newcomers and how many long-time residents (``None``: not
     counted).
 
-    Raises ``InvalidInput`` for a negative count (on its field), newcomers or residents
-    without a total, or newcomers and residents together above the total (field
-    ``headcount_total``).
+    Raises ``InvalidInput`` for a count below 0 or above ``MAX_HEADCOUNT`` (on its field),
+    newcomers or residents without a total, or newcomers and residents together above the
+    total (field ``headcount_total``).
     """
     for value, name in (
         (total, "headcount_total"),
@@ -360,6 +413,15 @@ def record_headcount(
     ):
         if value is not None and value < 0:
             raise InvalidInput(_("Counts cannot be negative."), field=name)
+        if value is not None and value > MAX_HEADCOUNT:
+            raise InvalidInput(
+                _(
+                    "Enter a number between %(low)s and %(high)s.",
+                    low=format_decimal(0),
+                    high=format_decimal(MAX_HEADCOUNT),
+                ),
+                field=name,
+            )
     if total is None and (newcomers or residents):
         raise InvalidInput(_("Enter the total number of attendees too."), field="headcount_total")
     if total is not None and (newcomers or 0) + (residents or 0) > total:
@@ -594,13 +656,14 @@ def give_notice(
     (a second notice replaces the first's reason). The trainer sees it when taking attendance,
     and the participant is marked "excused" unless a mark exists already.
 
-    Raises ``InvalidInput`` for an empty reason (field ``reason``); ``Conflict`` once the
-    session has started, for a cancelled session, or for someone not expected there (see
-    ``is_expected``).
+    Raises ``InvalidInput`` for an empty reason or one over ``NOTICE_REASON_LIMIT``
+    characters (field ``reason``); ``Conflict`` once the session has started, for a cancelled
+    session, or for someone not expected there (see ``is_expected``).
     """
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("Give a reason, so that the trainer can excuse the absence."), field="reason")
+    _check_length(reason, NOTICE_REASON_LIMIT, "reason")
     if sched.starts_at <= utcnow():
         raise Conflict(_("Notices of absence are given before the session starts."))
     if sched.is_cancelled:
@@ -615,7 +678,7 @@ def give_notice(
     if notice is None:
         notice = AbsenceNotice(session_id=sched.id, participant_id=participant.id)
         session.add(notice)
-    notice.reason, notice.given_by_id, notice.created_at = reason[:500], by.id, utcnow()
+    notice.reason, notice.given_by_id, notice.created_at = reason, by.id, utcnow()
     mark = session.scalar(
         sa.select(Attendance).where(Attendance.session_id == sched.id, Attendance.participant_id == participant.id)
     )
@@ -624,7 +687,7 @@ def give_notice(
             session_id=sched.id,
             participant_id=participant.id,
             status=AttendanceStatus.EXCUSED,
-            remark=reason[:500],
+            remark=reason,
             source=MarkSource.NOTICE,
             marked_by_id=by.id,
             marked_at=utcnow(),
