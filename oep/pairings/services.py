@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session, selectinload
 
@@ -40,6 +41,19 @@ from oep.pairings.models import (
 from oep.programmes.models import Programme, Site
 
 log = logging.getLogger(__name__)
+
+#: The longest texts, in characters: a rule's note, the reason a pairing ends, a meeting's
+#: fields and a project idea's (the columns' lengths where they have one).
+NOTE_LIMIT = 300
+END_REASON_LIMIT = 2000
+MEETING_TEXT_LIMITS = {"attendees": 500, "notes": 5000, "next_steps": 2000}
+PROJECT_TEXT_LIMITS = {"title": 200, "description": 5000, "target_group": 300, "resources_needed": 2000}
+
+
+def _check_length(value: str, limit: int, field: str) -> None:
+    """Refuse a text of more than ``limit`` characters (spaces around it do not count)."""
+    if len(value.strip()) > limit:
+        raise InvalidInput(_("At most %(n)s characters.", n=format_decimal(limit)), field=field)
 
 
 # --- what the engine is given --------------------------------------------------------------------
@@ -426,13 +440,15 @@ def end(session: Session, pairing: Pairing, status: PairingStatus, reason: str, 
     to be paired again.
 
     Raises ``Conflict`` unless the pairing is active and ``status`` is completed or
-    dissolved, and ``InvalidInput`` for a dissolution without a reason (field ``reason``).
+    dissolved, and ``InvalidInput`` for a dissolution without a reason or a reason over
+    ``END_REASON_LIMIT`` characters (field ``reason``).
     """
     reason = (reason or "").strip()
     if pairing.status is not PairingStatus.ACTIVE or status not in (PairingStatus.COMPLETED, PairingStatus.DISSOLVED):
         raise Conflict(_("Only an active pairing can be completed or dissolved."))
     if status is PairingStatus.DISSOLVED and not reason:
         raise InvalidInput(_("Say why the pairing is dissolved."), field="reason")
+    _check_length(reason, END_REASON_LIMIT, "reason")
     pairing.status, pairing.end_reason, pairing.ended_at = status, reason, utcnow()
     for member in pairing.members:
         member.current = False
@@ -469,13 +485,15 @@ def add_constraint(
     """Add a rule for the pair of organisations ``a`` and ``b`` at ``site``: never pair them
     (forbidden) or always pair them (fixed), with a note for colleagues. Returns it, flushed.
 
-    Raises ``InvalidInput`` for the same organisation twice (field ``organisation_b_id``) or
-    one not accepted at the site (``organisation_a_id``); ``Conflict`` when the pair already
+    Raises ``InvalidInput`` for the same organisation twice (field ``organisation_b_id``), a
+    note over ``NOTE_LIMIT`` characters (``note``) or an organisation not accepted at the site
+    (``organisation_a_id``); ``Conflict`` when the pair already
     has a rule, or for a fixed pair with an organisation already in another fixed pair
     (``organisation_b_id``).
     """
     if a == b:
         raise InvalidInput(_("Choose two different organisations."), field="organisation_b_id")
+    _check_length(note or "", NOTE_LIMIT, "note")
     accepted = set(accepted_ids(session, site))
     if not {a, b} <= accepted:
         raise InvalidInput(_("Choose organisations accepted at this site."), field="organisation_a_id")
@@ -502,7 +520,7 @@ def add_constraint(
         organisation_a_id=low,
         organisation_b_id=high,
         kind=kind,
-        note=(note or "").strip()[:300],
+        note=(note or "").strip(),
         created_by_id=by.id,
     )
     session.add(constraint)
@@ -534,12 +552,15 @@ def add_meeting(session: Session, pairing: Pairing, data: MeetingData, by: User)
     """Log a meeting of an active or completed pairing. Returns it, flushed.
 
     Raises ``Conflict`` for a suggested or dissolved pairing, and ``InvalidInput`` for a date
-    after today (today in UTC; field ``held_on``).
+    after today (today in UTC; field ``held_on``) or a text longer than
+    ``MEETING_TEXT_LIMITS`` allows (on its field).
     """
     if pairing.status in (PairingStatus.PROPOSED, PairingStatus.DISSOLVED):
         raise Conflict(_("Meetings are logged for active pairings."))
     if data.held_on > utcnow().date():
         raise InvalidInput(_("Log meetings that have taken place (the date is in the future)."), field="held_on")
+    for name, limit in MEETING_TEXT_LIMITS.items():
+        _check_length(getattr(data, name), limit, name)
     meeting = PairingMeeting(
         pairing_id=pairing.id,
         held_on=data.held_on,
@@ -570,12 +591,15 @@ def save_project(session: Session, pairing: Pairing, data: ProjectData, by: User
     flushed.
 
     Raises ``Conflict`` for a suggested or dissolved pairing, and ``InvalidInput`` for an empty
-    title (field ``title``).
+    title (field ``title``) or a text longer than ``PROJECT_TEXT_LIMITS`` allows (on its
+    field).
     """
     if pairing.status in (PairingStatus.PROPOSED, PairingStatus.DISSOLVED):
         raise Conflict(_("The project idea belongs to an active pairing."))
     if not data.title.strip():
         raise InvalidInput(_("Give the project a title."), field="title")
+    for name, limit in PROJECT_TEXT_LIMITS.items():
+        _check_length(getattr(data, name), limit, name)
     project = pairing.project or ProjectIdea(pairing_id=pairing.id)
     project.title, project.description = data.title.strip(), data.description.strip()
     project.target_group, project.resources_needed = data.target_group.strip(), data.resources_needed.strip()
