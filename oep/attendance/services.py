@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 #: How long before a session's start its attendance list may be filled in.
 MARKING_OPENS_BEFORE = timedelta(hours=12)
+#: The longest remark on a mark, in characters.
+REMARK_LIMIT = 500
 
 
 @dataclass
@@ -77,7 +79,7 @@ def _set_mark(
     by: User | None,
 ) -> tuple[Attendance, bool]:
     """Create or change one mark and keep the change in its history. Returns (mark, changed)."""
-    remark = (remark or "").strip()[:500]
+    remark = (remark or "").strip()
     now = utcnow()
     if existing is None:
         mark = Attendance(
@@ -149,17 +151,23 @@ def save_marks(
     the counts of marks created, changed and unchanged.
 
     Rows left without a status stay unmarked — or become "present" with
-    ``mark_unmarked_present``. Remarks are kept to their first 500 characters. Saving
+    ``mark_unmarked_present``. Saving
     attendance for a tentative or confirmed session that has started marks it held; after a
     held course session, the warnings of the participants on the list are evaluated (and
     mailed, see ``evaluate_warnings``).
 
     Raises ``Conflict`` for a cancelled session or more than ``MARKING_OPENS_BEFORE`` before
     its start, and ``InvalidInput`` for a participant who is not on the session's roster
-    (``scheduling.queries.roster_ids_stmt``).
+    (``scheduling.queries.roster_ids_stmt``) or a remark over ``REMARK_LIMIT`` characters
+    (field ``remark-<participant id>``, as the attendance page names it).
     """
     _check_markable(sched)
     _check_on_roster(session, sched, {m.participant_id for m in marks})
+    for mark in marks:
+        if len((mark.remark or "").strip()) > REMARK_LIMIT:
+            raise InvalidInput(
+                _("A remark has at most %(n)d characters.", n=REMARK_LIMIT), field=f"remark-{mark.participant_id}"
+            )
     existing = {
         a.participant_id: a for a in session.scalars(sa.select(Attendance).where(Attendance.session_id == sched.id))
     }

@@ -44,8 +44,9 @@ def _parse_marks(rows) -> tuple[list[services.Mark], dict[int, str]]:
         pid = row.participant.id
         raw = request.form.get(f"status-{pid}", "")
         remark = request.form.get(f"remark-{pid}", "")
-        if len(remark) > 500:
-            errors[pid] = _("A remark has at most 500 characters.")
+        if len(remark.strip()) > services.REMARK_LIMIT:
+            # Found here too so that every row with a long remark is shown at once.
+            errors[pid] = _("A remark has at most %(n)d characters.", n=services.REMARK_LIMIT)
             continue
         if raw and raw not in AttendanceStatus._value2member_map_:
             errors[pid] = _("Choose one of the statuses.")

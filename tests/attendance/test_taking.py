@@ -140,6 +140,19 @@ def test_the_service_refuses_marks_for_someone_off_the_roster(room, make):
     assert marks() == {}
 
 
+def test_the_service_refuses_an_over_long_remark_instead_of_cutting_it(room):
+    sched, people, trainer, _ = room
+    with pytest.raises(InvalidInput, match="at most 500 characters") as refused:
+        services.save_marks(
+            db.session,
+            sched,
+            [services.Mark(people[0].id, AttendanceStatus.PRESENT, "ok"), services.Mark(people[1].id, None, "R" * 501)],
+            trainer,
+        )
+    assert refused.value.field == f"remark-{people[1].id}"
+    assert marks() == {}
+
+
 def test_someone_already_marked_stays_on_the_roster(room, make):
     """A participant marked before their organisation left the site can still be corrected."""
     sched, people, trainer, organisations = room
