@@ -25,7 +25,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.orm import Session, joinedload
@@ -58,6 +58,9 @@ log = logging.getLogger(__name__)
 #: Certificates laid out together as one document (50-100 is the fast range: fewer and the
 #: fixed cost per document shows, more and memory grows).
 CHUNK_SIZE = 60
+
+#: The longest reason for revoking a certificate, in characters (verification shows it).
+REVOKE_REASON_LIMIT = 1000
 
 
 # --- what goes on a certificate --------------------------------------------------------------------
@@ -478,11 +481,14 @@ def issue_one(
 
 def revoke(session: Session, certificate: Certificate, reason: str, by: User) -> None:
     """Revoke a certificate, saying why: the record and file are kept, and verification shows
-    it as revoked, when and why. Raises ``InvalidInput`` for an empty reason (field
-    ``reason``) and ``Conflict`` for a certificate already revoked."""
+    it as revoked, when and why. Raises ``InvalidInput`` for an empty reason or one over
+    ``REVOKE_REASON_LIMIT`` characters (field ``reason``) and ``Conflict`` for a certificate
+    already revoked."""
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("Say why the certificate is revoked."), field="reason")
+    if len(reason) > REVOKE_REASON_LIMIT:
+        raise InvalidInput(_("At most %(n)s characters.", n=format_decimal(REVOKE_REASON_LIMIT)), field="reason")
     if certificate.status is CertificateStatus.REVOKED:
         raise Conflict(_("This certificate is already revoked."))
     certificate.status, certificate.revoked_at = CertificateStatus.REVOKED, utcnow()
