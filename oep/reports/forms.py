@@ -1,18 +1,16 @@
 """Forms for the report: what it covers and in which formats, and a site's narratives."""
 
-from datetime import timedelta
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length
 
+from oep.core.errors import InvalidInput
 from oep.core.forms import MultiCheckboxField, options, strip
 from oep.core.i18n import INTERFACE_LANGUAGES
+from oep.reports import services
+from oep.reports.data import Period
 from oep.reports.models import NarrativeSection, ReportFormat
-
-#: A report covers at most this long (an edition lasts about a year).
-LONGEST_PERIOD = timedelta(days=5 * 366)
 
 
 class ReportForm(FlaskForm):
@@ -40,17 +38,21 @@ class ReportForm(FlaskForm):
             del self.include_participants
 
     def validate_date_to(self, field):
+        # The rule is the service's (a job or the API gets the same refusal); shown here next
+        # to the field with the form's other problems.
         if self.date_from.data and field.data:
-            if field.data < self.date_from.data:
-                raise ValidationError(_l("The period ends before it starts."))
-            if field.data - self.date_from.data > LONGEST_PERIOD:
-                raise ValidationError(_l("A report covers at most five years."))
+            try:
+                services.check_period(Period(self.date_from.data, field.data))
+            except InvalidInput as err:
+                raise ValidationError(err.message) from err
 
 
 class GenerateForm(ReportForm):
     def validate_formats(self, field):
-        if not field.data:
-            raise ValidationError(_l("Choose at least one format."))
+        try:
+            services.check_formats(field.data)
+        except InvalidInput as err:
+            raise ValidationError(err.message) from err
 
 
 class NarrativeForm(FlaskForm):

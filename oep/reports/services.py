@@ -5,25 +5,36 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, format_decimal
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from oep.core.i18n import formatting_locale
+from oep.core.errors import InvalidInput
+from oep.core.i18n import INTERFACE_LANGUAGES, formatting_locale
 from oep.core.tables import safe_filename
 from oep.programmes.models import Programme, Site
 from oep.reports import charts, data, render
 from oep.reports.models import Narrative, NarrativeSection, ReportFile, ReportFormat
 
+#: A report covers at most this long (an edition lasts about a year).
+LONGEST_PERIOD = timedelta(days=5 * 366)
+#: The longest narrative section, in characters.
+NARRATIVE_LIMIT = 20000
+
 
 def save_narratives(session: Session, site: Site, texts: dict[NarrativeSection, str], by) -> None:
     """Save a site's narrative sections (Markdown text) from ``texts``: sections absent from it
     are left as they are, an empty text for a section never written creates nothing, and a
-    changed text records who changed it (``by``, a user or ``None``)."""
+    changed text records who changed it (``by``, a user or ``None``). Raises ``InvalidInput``
+    for a text over ``NARRATIVE_LIMIT`` characters (field: the section's value), saving none."""
+    for section, text in texts.items():
+        if len(text) > NARRATIVE_LIMIT:
+            raise InvalidInput(_("At most %(n)s characters.", n=format_decimal(NARRATIVE_LIMIT)), field=section.value)
     existing = {n.section: n for n in session.scalars(sa.select(Narrative).where(Narrative.site_id == site.id))}
     for section, text in texts.items():
         narrative = existing.get(section)
@@ -42,6 +53,21 @@ def narratives_of(session: Session, site: Site) -> dict[NarrativeSection, Narrat
     """The narratives written for a site, ``{section: Narrative}`` (sections never written
     are absent)."""
     return {n.section: n for n in session.scalars(sa.select(Narrative).where(Narrative.site_id == site.id))}
+
+
+def check_period(period: data.Period) -> None:
+    """Refuse a period that ends before it starts or covers more than ``LONGEST_PERIOD``:
+    ``InvalidInput`` on the field ``date_to``."""
+    if period.end < period.start:
+        raise InvalidInput(_("The period ends before it starts."), field="date_to")
+    if period.end - period.start > LONGEST_PERIOD:
+        raise InvalidInput(_("A report covers at most five years."), field="date_to")
+
+
+def check_formats(formats: list) -> None:
+    """Refuse a request for no format at all: ``InvalidInput`` on the field ``formats``."""
+    if not formats:
+        raise InvalidInput(_("Choose at least one format."), field="formats")
 
 
 def steps_for(site_count: int, consolidated: bool, formats: list[ReportFormat]) -> int:
@@ -69,7 +95,13 @@ def build(
     ``include_participants`` adds the annex with each participant's name; ``step`` (a
     callable taking a step's name) hears of each step done, for a progress bar; charts are
     drawn only ``with_charts``. See ``reports.data`` for what is counted.
+
+    Raises ``InvalidInput`` for a period ``check_period`` refuses (field ``date_to``) or a
+    language that is not an interface language (``language``).
     """
+    check_period(period)
+    if language not in INTERFACE_LANGUAGES:
+        raise InvalidInput(_("Choose a language from the list."), field="language")
     with force_locale(formatting_locale(language)):
         report = data.build(
             session,
@@ -139,7 +171,12 @@ def make_files(
     """Build the report once (see ``build``) and write it in each of ``formats``; every file is
     stored and recorded with who asked (``by_id``) and the job that made it (``job_id``).
     Returns the records, flushed, one per format in the order given; ``step`` also hears of
-    each format written. ``site`` ``None`` is the consolidated report of every site."""
+    each format written. ``site`` ``None`` is the consolidated report of every site.
+
+    Raises ``InvalidInput`` for no format (field ``formats``) and what ``build`` refuses,
+    before anything is built.
+    """
+    check_formats(formats)
     sites = [site] if site else list(programme.sites)
     report = build(
         session,
