@@ -328,10 +328,10 @@ def update_session(
     scope is "this"). Returns every session the change was applied to, changed or not.
 
     ``data`` is read as for ``create_session`` (local date and times) except its status: the
-    sessions keep theirs. The people concerned are told once per session whose time, place,
-    title or status changed, and calendars see a new SEQUENCE; a changed capacity gives freed
-    places to the waiting list (whose contacts are told). Raises ``Conflict`` for a cancelled
-    session, and ``InvalidInput`` for what ``create_session`` refuses.
+    sessions keep theirs. The people concerned are told once per session whose time, place or
+    title changed, and calendars see a new SEQUENCE; a changed capacity gives freed places to
+    the waiting list (whose contacts are told). Raises ``Conflict`` for a cancelled session,
+    and ``InvalidInput`` for what ``create_session`` refuses (the status aside).
     """
     if sched.is_cancelled:
         raise Conflict(_("A cancelled session cannot be edited; reinstate it first."))
