@@ -393,10 +393,12 @@ def issue(
     processes: int = 1,
     commit_each_chunk: bool = False,
 ) -> IssueResult:
-    """Issue the certificates these decisions call for (see ``pending``): each rendered once,
+    """Issue the certificates these decisions call for (see ``pending``): each signed as an
+    Open Badges credential (embedded in its PDF, see ``sign_credentials``), rendered once,
     stored with its SHA-256, recorded, and a participant's earlier valid certificate at the
     site marked superseded. Returns what was issued and what failed; a chunk that fails to
-    render is reported in ``failures`` and raises nothing.
+    render is reported in ``failures`` (its credentials dropped, their status bits freed) and
+    raises nothing.
 
     ``by`` is the user issuing (``None`` for a job without one); ``language`` an interface
     language for every certificate (``None``: each participant's own, see
@@ -480,10 +482,10 @@ def issue_one(
 
 
 def revoke(session: Session, certificate: Certificate, reason: str, by: User) -> None:
-    """Revoke a certificate, saying why: the record and file are kept, and verification shows
-    it as revoked, when and why. Raises ``InvalidInput`` for an empty reason or one over
-    ``REVOKE_REASON_LIMIT`` characters (field ``reason``) and ``Conflict`` for a certificate
-    already revoked."""
+    """Revoke a certificate, saying why: the record and file are kept, verification shows it as
+    revoked, when and why, and its credential's bit is set in the status list from now on.
+    Raises ``InvalidInput`` for an empty reason or one over ``REVOKE_REASON_LIMIT`` characters
+    (field ``reason``) and ``Conflict`` for a certificate already revoked."""
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("Say why the certificate is revoked."), field="reason")
