@@ -11,6 +11,9 @@ from flask_babel import get_locale
 from oep.core.i18n import INTERFACE_LANGUAGES, spoken_language_choices
 
 ZONE_REGIONS = ("Africa/", "America/", "Asia/", "Atlantic/", "Australia/", "Europe/", "Indian/", "Pacific/")
+#: Babel's two-letter territories that are not countries (unknown region, pseudo-locales,
+#: the EU, the eurozone, the UN, outlying Oceania).
+NOT_COUNTRIES = ("ZZ", "XA", "XB", "EU", "EZ", "UN", "QO")
 
 
 @lru_cache(maxsize=1)
@@ -19,13 +22,19 @@ def timezone_choices() -> list[tuple[str, str]]:
     return [(z, z.replace("_", " ")) for z in zones + ["UTC"]]
 
 
+@lru_cache(maxsize=1)
+def country_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes of the countries a site can be in."""
+    return frozenset(
+        code
+        for code in Locale.parse("en").territories
+        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+    )
+
+
 def country_choices() -> list[tuple[str, str]]:
     territories = Locale.parse(str(get_locale())).territories
-    codes = [
-        (code, name)
-        for code, name in territories.items()
-        if len(code) == 2 and code.isalpha() and code not in ("ZZ", "XA", "XB", "EU", "EZ", "UN", "QO")
-    ]
+    codes = [(code, name) for code, name in territories.items() if code in country_codes()]
     return sorted(codes, key=lambda pair: pair[1].casefold())
 
 

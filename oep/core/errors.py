@@ -8,6 +8,7 @@ status, in the app's layout, and the transaction is rolled back.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
@@ -29,10 +30,24 @@ class DomainError(Exception):
 
 
 class InvalidInput(DomainError):
+    """Input that breaks a rule about the data (a missing name, a date out of order, ...).
+
+    ``problems`` holds every problem a service found in the input at once, this one (the
+    first) included, so that a form can show each next to its field and an import each by
+    row and column; raise it with ``Problems.raise_if_any`` (``oep.core.validation``).
+    """
+
     status_code = 400
+
+    def __init__(self, message, field: str | None = None, *, problems: Sequence[InvalidInput] = ()):
+        super().__init__(message, field)
+        self.problems: list[InvalidInput] = list(problems) or [self]
 
 
 class Conflict(DomainError):
+    """The input is well formed but clashes with what is stored (a name already taken, a
+    status that cannot change this way)."""
+
     status_code = 409
 
 

@@ -34,13 +34,41 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
+class Hint:
+    """A rule the browser is told about — the required mark, ``maxlength``, ``min`` and ``max``
+    — but which the form does not check: the service does, so that the page, an import, the
+    command line and the API refuse the same input with the same message (see
+    ``oep.core.validation``). Forms keep only what turns text into typed values."""
+
+    def __init__(self, *, required: bool = False, maxlength: int | None = None, min=None, max=None):
+        flags = {"required": required, "maxlength": maxlength, "min": min, "max": max}
+        self.field_flags = {name: value for name, value in flags.items() if value not in (None, False)}
+
+    def __call__(self, form, field) -> None:
+        return None
+
+
+def enum_or_none(enum_class):
+    """A select field's ``coerce`` for an enumeration: the member for a known value, None for
+    anything else (the service then says what to choose)."""
+
+    def coerce(value):
+        if isinstance(value, enum_class):
+            return value
+        return enum_class(value) if value in enum_class._value2member_map_ else None
+
+    return coerce
+
+
 def attach_error(form, error: DomainError) -> None:
-    """Show a service's refusal next to the field it concerns, or above the form."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        form.form_errors.append(error.message)
+    """Show a service's refusal next to the field it concerns, or above the form; an
+    ``InvalidInput`` with several problems shows each of them."""
+    for problem in getattr(error, "problems", None) or [error]:
+        field = getattr(form, problem.field, None) if problem.field else None
+        if field is not None:
+            field.errors = list(field.errors) + [problem.message]
+        else:
+            form.form_errors.append(problem.message)
 
 
 def render_form(template: str, form, **context):
