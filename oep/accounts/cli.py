@@ -34,7 +34,8 @@ def create_coordinator(email, name, password):
         db.session.commit()
     except DomainError as err:
         db.session.rollback()
-        raise click.ClickException(str(err.message)) from None
+        problems = getattr(err, "problems", [err])
+        raise click.ClickException("\n".join(str(problem.message) for problem in problems)) from None
     click.echo(f"Coordinator {user.email} created. Sign in at /login.")
 
 

@@ -6,7 +6,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from oep.accounts.models import Role
-from oep.core.forms import MultiCheckboxField, options, strip
+from oep.core.forms import Hint, MultiCheckboxField, options, strip
 
 
 class LoginForm(FlaskForm):
@@ -32,8 +32,10 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 class InviteForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)], filters=[strip])
+    """A new staff account; ``services.account_problems`` judges the name and address."""
+
+    name = StringField(_l("Name"), validators=[Hint(required=True, maxlength=200)], filters=[strip])
+    email = EmailField(_l("E-mail address"), validators=[Hint(required=True, maxlength=254)], filters=[strip])
     role = SelectField(
         _l("Role"),
         choices=options([(Role.TRAINER.value, Role.TRAINER.label), (Role.COORDINATOR.value, Role.COORDINATOR.label)]),

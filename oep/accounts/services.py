@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app, has_request_context, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
@@ -17,30 +17,70 @@ from oep.core import throttle
 from oep.core.db import utcnow
 from oep.core.errors import Conflict, DomainError, InvalidInput
 from oep.core.mail import send_template
+from oep.core.validation import Problems, column_length, email_address
 
 log = logging.getLogger(__name__)
 
+#: The longest password taken (a passphrase fits; hashing megabytes would not be fair to others).
+PASSWORD_MAX_LENGTH = 200
 #: Checked against when an address is unknown, so that a log-in takes as long either way.
 _DUMMY_HASH_CACHE: dict[str, str] = {}
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    """An e-mail address as accounts store and look it up: trimmed and lower-cased."""
+    return email_address(email)
 
 
 def hash_password(password: str) -> str:
+    """The salted hash of ``password`` by PASSWORD_HASH_METHOD (scrypt unless configured)."""
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def check_password_strength(password: str) -> None:
+def _password_problem(password: str):
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
-        raise InvalidInput(_("The password must have at least %(n)d characters.", n=minimum), field="password")
+        return _("The password must have at least %(n)d characters.", n=minimum)
     if password.isdigit() or len(set(password)) < 4:
-        raise InvalidInput(_("This password is too easy to guess."), field="password")
+        return _("This password is too easy to guess.")
+    if len(password) > PASSWORD_MAX_LENGTH:
+        return _("At most %(n)s characters.", n=format_decimal(PASSWORD_MAX_LENGTH))
+    return None
+
+
+def check_password_strength(password: str) -> None:
+    """Refuse a password that is too weak to protect an account.
+
+    Raises ``InvalidInput`` (field ``password``) when it is shorter than PASSWORD_MIN_LENGTH
+    characters (10 by default, NIST SP 800-63B asks at least 8), only digits or fewer than four
+    different characters, or longer than ``PASSWORD_MAX_LENGTH``.
+    """
+    problem = _password_problem(password)
+    if problem:
+        raise InvalidInput(problem, field="password")
+
+
+def account_problems(*, email: str, name: str, password: str | None = None, name_field: str = "name") -> Problems:
+    """Every rule a new account's data must keep, checked without the database: a name of at
+    most 200 characters, a well-formed e-mail address of at most 254 (its domain is not looked
+    up), and a strong enough password (``check_password_strength``) when one is given.
+
+    ``name_field`` is the field the name's problem is reported under (the registration form
+    calls it ``contact_name``). Returns the problems found (empty when none).
+    """
+    problems = Problems()
+    problems.text(name_field, name.strip(), column_length(User.name), required=True)
+    problems.email("email", email, required=True)
+    if password is not None:
+        problems.require("password", bool(password))
+        problem = _password_problem(password) if password else None
+        if problem:
+            problems.add("password", problem)
+    return problems
 
 
 def email_taken(session: Session, email: str) -> bool:
+    """Whether an account (active or not) already uses ``email``, whatever its case."""
     return session.scalar(sa.select(sa.func.count()).where(User.email == normalise_email(email))) > 0
 
 
@@ -55,15 +95,19 @@ def create_user(
     locale: str = "en",
     password_hash: str | None = None,
 ) -> User:
+    """Create an account and return it (flushed). ``email`` is stored lower-cased; ``locale``
+    is the interface and mail language ("en", "da", ...); ``organisation`` is required for a
+    contact and None otherwise. Without ``password`` (or a ready ``password_hash``, as the demo
+    uses) the account cannot sign in until a password is set through an invitation link.
+
+    Raises ``InvalidInput`` with every problem of ``account_problems``, and ``Conflict`` (field
+    ``email``) when another account uses the address.
+    """
+    account_problems(email=email, name=name, password=password).raise_if_any()
     email = normalise_email(email)
-    try:
-        validate_email(email, check_deliverability=False)
-    except EmailNotValidError:
-        raise InvalidInput(_("This is not a valid e-mail address."), field="email") from None
     if email_taken(session, email):
         raise Conflict(_("An account with this e-mail address already exists."), field="email")
     if password is not None:
-        check_password_strength(password)
         password_hash = hash_password(password)
     user = User(
         email=email,
@@ -79,7 +123,11 @@ def create_user(
 
 
 def set_password(session: Session, user: User, password: str) -> None:
-    """Set a new password; every other session of the user is signed out."""
+    """Set ``user``'s new password; every other session of the user is signed out and every
+    earlier reset or invitation link stops working (the session token changes).
+
+    Raises ``InvalidInput`` (field ``password``) as ``check_password_strength`` does.
+    """
     check_password_strength(password)
     user.password_hash = hash_password(password)
     user.session_token = new_session_token()
@@ -87,6 +135,12 @@ def set_password(session: Session, user: User, password: str) -> None:
 
 
 def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Replace ``user``'s password by ``new`` once ``current`` proves it is them; other sessions
+    are signed out as with ``set_password``.
+
+    Raises ``InvalidInput`` (field ``current_password``) when ``current`` is wrong, and as
+    ``check_password_strength`` does (field ``password``) for a weak ``new``.
+    """
     if not user.password_hash or not check_password_hash(user.password_hash, current):
         raise InvalidInput(_("The current password is not correct."), field="current_password")
     set_password(session, user, new)
@@ -104,11 +158,15 @@ def _ip_key(ip: str | None) -> str:
 
 
 def authenticate(session: Session, email: str, password: str, ip: str | None = None) -> User:
-    """Return the user if the address and password match; refuse with a readable reason.
+    """Return the active user whose address and password match, and note when they signed in.
+    ``ip`` is the client's address, counted against attempts on many accounts.
 
     After LOGIN_MAX_FAILURES failures for one address within LOGIN_FAILURE_WINDOW seconds the
-    address is blocked for the rest of the window (and an address trying many accounts from
-    one IP, after ten times as many); the message says how long to wait.
+    address is blocked for the rest of the window (and an IP trying many accounts, after ten
+    times as many), as OWASP's authentication cheat sheet advises. Raises ``DomainError`` (no
+    field) when blocked (the message says how many minutes to wait), for a deactivated
+    account, and for a wrong address or password (one message for both, so that the form
+    does not tell which addresses have accounts).
     """
     cfg = current_app.config
     limit, window = cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_FAILURE_WINDOW"]
@@ -155,12 +213,19 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
 
 
 def make_token(user: User, purpose: str) -> str:
-    """A signed link token, bound to the user's session token so that it works once: setting
-    a password changes the session token and so voids every earlier link."""
+    """A signed token for a link to ``user`` (``purpose``: "reset" or "invite"), bound to the
+    user's session token so that it works once: setting a password changes the session token
+    and so voids every earlier link. It carries no expiry; ``user_from_token`` applies one."""
     return _serializer(purpose).dumps({"u": user.id, "t": user.session_token})
 
 
 def user_from_token(session: Session, token: str, purpose: str, max_age: int) -> User:
+    """The user a link's ``token`` was made for (``make_token``), if it is at most ``max_age``
+    seconds old and still unused.
+
+    Raises ``DomainError`` (no field) when it has expired, was not made by OEP for this
+    ``purpose`` (or was cut short), or was used already or belongs to a deactivated account.
+    """
     try:
         data = _serializer(purpose).loads(token, max_age=max_age)
     except SignatureExpired:
@@ -174,8 +239,10 @@ def user_from_token(session: Session, token: str, purpose: str, max_age: int) ->
 
 
 def request_password_reset(session: Session, email: str, ip: str | None = None) -> None:
-    """Mail a reset link if the address belongs to an account. Says nothing either way, so
-    that the form cannot be used to find out who has an account."""
+    """Mail a reset link (valid PASSWORD_RESET_MAX_AGE seconds, two hours by default) if
+    ``email`` belongs to an active account. Says nothing either way, so that the form cannot be
+    used to find out who has an account; at most three links an hour per address. ``ip`` is
+    not used yet. Raises nothing."""
     key = f"reset:{normalise_email(email)}"
     if throttle.retry_after(session, key, 3, 60 * 60):
         return
@@ -197,7 +264,13 @@ def request_password_reset(session: Session, email: str, ip: str | None = None) 
 
 def invite_user(session: Session, *, email: str, name: str, role: Role, invited_by: User, sites=()) -> User:
     """Create a trainer or coordinator account without a password and mail them a link to
-    choose one."""
+    choose one (valid INVITATION_MAX_AGE seconds, a week by default), in the inviting person's
+    language. A trainer is given ``sites`` (``Site`` objects); others ignore them. Returns the
+    new user.
+
+    Raises ``InvalidInput`` (field ``role``) for an organisation contact (they register through
+    the public form), and as ``create_user`` does.
+    """
     if role is Role.CONTACT:
         raise InvalidInput(_("Organisation contacts register through the public form."), field="role")
     user = create_user(session, email=email, name=name, role=role, locale=invited_by.locale)
@@ -218,6 +291,10 @@ def invite_user(session: Session, *, email: str, name: str, role: Role, invited_
 
 
 def set_active(session: Session, user: User, active: bool, acting: User) -> None:
+    """Let ``user`` sign in (``active``) or not; a deactivated user is signed out everywhere.
+
+    Raises ``Conflict`` when ``acting`` would deactivate their own account.
+    """
     if user.id == acting.id and not active:
         raise Conflict(_("You cannot deactivate your own account."))
     user.is_active = active
@@ -226,8 +303,9 @@ def set_active(session: Session, user: User, active: bool, acting: User) -> None
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute link for mails and documents, built on BASE_URL (not the request's host,
-    which a client could forge)."""
+    """The absolute address of ``endpoint`` with its URL ``values``, for mails and documents,
+    built on BASE_URL (not the request's host, which a client could forge). Raises werkzeug's
+    ``BuildError`` for an unknown endpoint or missing values (a programming error)."""
     base = current_app.config["BASE_URL"].rstrip("/")
     if has_request_context():
         return base + url_for(endpoint, **values)

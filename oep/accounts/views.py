@@ -132,8 +132,8 @@ def users():
         try:
             user = services.invite_user(
                 db.session,
-                email=form.email.data,
-                name=form.name.data,
+                email=form.email.data or "",
+                name=form.name.data or "",
                 role=Role(form.role.data),
                 invited_by=current_user,
                 sites=sites,

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
+from oep.accounts import services
 from oep.accounts.models import Role, User
+from oep.core.errors import InvalidInput
 from oep.extensions import db
 from tests.factories import PASSWORD
 
@@ -221,3 +224,22 @@ def test_create_coordinator_command(app):
     assert again.exit_code != 0 and "already exists" in again.output
     bad = runner.invoke(args=["oep", "create-coordinator", "not-an-address", "--password", "a long password 1"])
     assert bad.exit_code != 0 and "not a valid e-mail address" in bad.output
+
+
+def test_the_invitation_the_command_and_the_service_refuse_alike(client, make, app):
+    """The account rules live in the service: the page, the command line and a direct call
+    give the same refusal with the same message."""
+    message = "“giulia@example” is not a valid e-mail address."
+    client.login(make.coordinator())
+    page = client.post("/people", data={"name": "Giulia Russo", "email": "giulia@example", "role": "trainer"})
+    assert page.status_code == 422
+    assert re.search(r'id="email-errors">\s*' + re.escape(message), page.get_data(as_text=True))
+    command = app.test_cli_runner().invoke(
+        args=["oep", "create-coordinator", "giulia@example", "--name", "x" * 201, "--password", "a long password 1"]
+    )
+    assert command.exit_code != 0
+    assert "At most 200 characters." in command.output and message in command.output
+    with pytest.raises(InvalidInput) as refused:
+        services.create_user(db.session, email="giulia@example", name="Giulia Russo", role=Role.TRAINER)
+    assert (refused.value.field, refused.value.message) == ("email", message)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
