@@ -79,24 +79,30 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
     )
 
     starts = today - timedelta(days=60)
+    emblem, signature = _demo_pictures()
     programme = programmes.create_programme(
         session,
-        name=data.PROGRAMME["name"],
-        description=data.PROGRAMME["description"],
-        starts_on=starts,
-        ends_on=starts + timedelta(days=300),
-        languages=data.PROGRAMME["languages"],
-        registration_open=True,
-        completion_min_attendance_percent=80,
-        completion_requires_mandatory_modules=True,
-        certificate_signatory_name=data.PROGRAMME["signatory"][0],
-        certificate_signatory_title=data.PROGRAMME["signatory"][1],
-        funder_acknowledgement="Co-funded by the European Union",
+        programmes.ProgrammeData(
+            name=data.PROGRAMME["name"],
+            description=data.PROGRAMME["description"],
+            starts_on=starts,
+            ends_on=starts + timedelta(days=300),
+            languages=data.PROGRAMME["languages"],
+            registration_open=True,
+            completion_min_attendance_percent=80,
+            completion_requires_mandatory_modules=True,
+            certificate_signatory_name=data.PROGRAMME["signatory"][0],
+            certificate_signatory_title=data.PROGRAMME["signatory"][1],
+            funder_acknowledgement="Co-funded by the European Union",
+            emblem_file=emblem,
+            certificate_signature_file=signature,
+        ),
     )
-    programme.emblem_file, programme.certificate_signature_file = _demo_pictures()
     for title, summary, hours, mandatory in data.MODULES:
         programmes.add_module(
-            session, programme, title=title, summary=summary, hours=Decimal(hours), mandatory=mandatory
+            session,
+            programme,
+            programmes.ModuleData(title=title, summary=summary, hours=Decimal(hours), mandatory=mandatory),
         )
 
     competences = {
@@ -115,16 +121,20 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         site = programmes.create_site(
             session,
             programme,
-            city=site_data["city"],
-            country=site_data["country"],
-            timezone=site_data["timezone"],
-            local_language=site_data["local_language"],
-            partner_organisation=site_data["partner"],
-            trainers=trainers,
+            programmes.SiteData(
+                city=site_data["city"],
+                country=site_data["country"],
+                timezone=site_data["timezone"],
+                local_language=site_data["local_language"],
+                partner_organisation=site_data["partner"],
+                trainer_ids=[trainer.id for trainer in trainers],
+            ),
         )
         for name, org, category in site_data["committee"]:
             programmes.add_committee_member(
-                session, site, name=name, organisation=org, category=CommitteeCategory(category)
+                session,
+                site,
+                programmes.CommitteeMemberData(name=name, organisation=org, category=CommitteeCategory(category)),
             )
 
         for index, (name, org_type, sector, languages) in enumerate(site_data["organisations"]):

@@ -14,7 +14,8 @@ from oep.accounts.models import Role, User
 from oep.extensions import db
 from oep.programmes.models import CommitteeCategory, CommitteeMember, Module, Programme, Site, site_trainers
 
-#: The Intercultural City Committee needs at least this many members...
+#: The Intercultural City Committee needs at least this many members... (the rule the
+#: LIAISON-style courses set for each city's committee)
 COMMITTEE_MIN_MEMBERS = 6
 #: ...and someone from each of these groups.
 COMMITTEE_REQUIRED_CATEGORIES = (
@@ -25,12 +26,15 @@ COMMITTEE_REQUIRED_CATEGORIES = (
 )
 
 
-def site_ids_of_trainer(user: User):
+def site_ids_of_trainer(user: User) -> sa.Select:
+    """A subquery of the ids of the sites ``user`` trains at (none for anyone else), to use in
+    ``Site.id.in_(...)``. Runs no query by itself."""
     return sa.select(site_trainers.c.site_id).where(site_trainers.c.user_id == user.id)
 
 
-def visible_sites_stmt(user: User):
-    """Sites the user may see: all for a coordinator, their own for a trainer, none otherwise."""
+def visible_sites_stmt(user: User) -> sa.Select:
+    """A select of the sites ``user`` may see: all for a coordinator, their own for a trainer,
+    none otherwise; every site read for a user starts here. Runs no query by itself."""
     stmt = sa.select(Site)
     if user.role is Role.COORDINATOR:
         return stmt
@@ -39,7 +43,9 @@ def visible_sites_stmt(user: User):
     return stmt.where(sa.false())
 
 
-def visible_programmes_stmt(user: User):
+def visible_programmes_stmt(user: User) -> sa.Select:
+    """A select of the programmes ``user`` may see: all for a coordinator, those with a site of
+    theirs for a trainer, none otherwise. Runs no query by itself."""
     stmt = sa.select(Programme)
     if user.role is Role.COORDINATOR:
         return stmt
@@ -49,6 +55,11 @@ def visible_programmes_stmt(user: User):
 
 
 def get_site_or_404(user: User, site_id: int) -> Site:
+    """The site ``site_id`` with its programme, if ``user`` may see it (one query).
+
+    Aborts with 404 when it does not exist or is not theirs to see (the same answer, so that
+    ids cannot be probed).
+    """
     site = db.session.scalar(visible_sites_stmt(user).where(Site.id == site_id).options(joinedload(Site.programme)))
     if site is None:
         abort(404)
@@ -56,6 +67,10 @@ def get_site_or_404(user: User, site_id: int) -> Site:
 
 
 def get_programme_or_404(user: User, programme_id: int) -> Programme:
+    """The programme ``programme_id``, if ``user`` may see it (one query).
+
+    Aborts with 404 when it does not exist or is not theirs to see.
+    """
     programme = db.session.scalar(visible_programmes_stmt(user).where(Programme.id == programme_id))
     if programme is None:
         abort(404)
@@ -63,6 +78,7 @@ def get_programme_or_404(user: User, programme_id: int) -> Programme:
 
 
 def programmes_for(user: User) -> list[Programme]:
+    """The programmes ``user`` may see, newest first, with their sites loaded (two queries)."""
     return db.session.scalars(
         visible_programmes_stmt(user)
         .options(selectinload(Programme.sites))
@@ -71,6 +87,8 @@ def programmes_for(user: User) -> list[Programme]:
 
 
 def sites_of_programme_for(user: User, programme: Programme) -> list[Site]:
+    """``programme``'s sites that ``user`` may see, by city, with their trainers and committee
+    members loaded (three queries)."""
     return db.session.scalars(
         visible_sites_stmt(user)
         .where(Site.programme_id == programme.id)
@@ -80,7 +98,8 @@ def sites_of_programme_for(user: User, programme: Programme) -> list[Site]:
 
 
 def open_sites() -> list[Site]:
-    """Sites of programmes that take registrations, for the public form."""
+    """The sites of programmes that take registrations, with their programmes, by programme
+    and city: what the public registration form offers (one query)."""
     return db.session.scalars(
         sa.select(Site)
         .join(Site.programme)
@@ -92,17 +111,23 @@ def open_sites() -> list[Site]:
 
 @dataclass
 class CommitteeCheck:
+    """Whether a site's committee meets its rule: its number of ``members``, how many
+    represent each group (``by_category``) and what falls short (translated sentences)."""
+
     members: int
     by_category: Counter
     problems: list[str]
 
     @property
     def ok(self) -> bool:
+        """Whether the committee meets the rule (nothing falls short)."""
         return not self.problems
 
 
 def committee_check(members: list[CommitteeMember]) -> CommitteeCheck:
-    """Whether a site's committee meets its rule, and what is missing if not."""
+    """Whether a site's committee (``members``, already loaded) meets its rule: at least
+    ``COMMITTEE_MIN_MEMBERS`` members and one of each of ``COMMITTEE_REQUIRED_CATEGORIES``.
+    Returns a ``CommitteeCheck`` saying what is missing; runs no query."""
     by_category = Counter(m.category for m in members)
     problems = []
     if len(members) < COMMITTEE_MIN_MEMBERS:
@@ -120,12 +145,14 @@ def committee_check(members: list[CommitteeMember]) -> CommitteeCheck:
 
 
 def modules_of(programme: Programme) -> list[Module]:
+    """``programme``'s modules in curriculum order (one query)."""
     return db.session.scalars(
         sa.select(Module).where(Module.programme_id == programme.id).order_by(Module.position, Module.id)
     ).all()
 
 
 def trainers() -> list[User]:
+    """Every active trainer, by name: whom a site can be given (one query)."""
     return db.session.scalars(
         sa.select(User).where(User.role == Role.TRAINER, User.is_active.is_(True)).order_by(User.name)
     ).all()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from zoneinfo import available_timezones
 
@@ -10,65 +12,160 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from oep.accounts.models import Role, User
+from oep.core.choices import country_codes
 from oep.core.errors import Conflict, InvalidInput
-from oep.programmes.models import CommitteeCategory, CommitteeMember, Module, Programme, Site
+from oep.core.i18n import INTERFACE_LANGUAGES, SPOKEN_LANGUAGES
+from oep.core.validation import Problems, column_length, one_line
+from oep.programmes.models import (
+    DEFAULT_FUNDER_ACKNOWLEDGEMENT,
+    CommitteeCategory,
+    CommitteeMember,
+    Module,
+    Programme,
+    Site,
+)
 
-PROGRAMME_FIELDS = {
-    "name",
-    "description",
-    "starts_on",
-    "ends_on",
-    "languages",
-    "registration_open",
-    "completion_min_attendance_percent",
-    "completion_requires_mandatory_modules",
-    "left_early_credit_percent",
-    "warning_min_held_sessions",
-    "warning_consecutive_absences",
-    "checkin_opens_minutes",
-    "checkin_grace_minutes",
-    "checkin_code_seconds",
-    "certificate_signatory_name",
-    "certificate_signatory_title",
-    "certificate_signature_file",
-    "funder_acknowledgement",
-    "emblem_file",
+#: The longest public description and funder line a programme may have (what its pages and
+#: certificates have room for).
+DESCRIPTION_MAX_LENGTH = 5000
+FUNDER_ACKNOWLEDGEMENT_MAX_LENGTH = 1000
+#: The programme's numeric settings and the range each must lie in (the CHECK constraints of
+#: ``programmes``; minutes and seconds are durations, the others percentages or counts).
+PROGRAMME_NUMBER_RANGES = {
+    "completion_min_attendance_percent": (0, 100),
+    "left_early_credit_percent": (0, 100),
+    "warning_min_held_sessions": (1, 100),
+    "warning_consecutive_absences": (1, 100),
+    "checkin_opens_minutes": (0, 1440),
+    "checkin_grace_minutes": (0, 240),
+    "checkin_code_seconds": (10, 600),
 }
+#: A module's length, in hours: half an hour at least, and less than a thousand.
+MODULE_MIN_HOURS, MODULE_MAX_HOURS = Decimal("0.5"), Decimal("999")
+MODULE_TEXT_MAX_LENGTH = 5000
 
 
-def _check_programme(session: Session, programme: Programme) -> None:
-    if programme.starts_on and programme.ends_on and programme.ends_on < programme.starts_on:
-        raise InvalidInput(_("The programme cannot end before it starts."), field="ends_on")
-    if not 0 <= programme.completion_min_attendance_percent <= 100:
-        raise InvalidInput(_("Enter a number between 0 and 100."), field="completion_min_attendance_percent")
+# --- programmes -------------------------------------------------------------------------------
+
+
+@dataclass
+class ProgrammeData:
+    """What a coordinator enters for a programme.
+
+    ``starts_on`` and ``ends_on`` are calendar dates (the programme's first and last day, the
+    same in every site's zone); ``languages`` are interface language codes ("en", "da", ...),
+    the first being the programme's main language. The completion share and the "left early"
+    credit are percentages; the check-in settings are in minutes (``checkin_opens_minutes``,
+    ``checkin_grace_minutes``) and seconds (``checkin_code_seconds``). ``emblem_file`` and
+    ``certificate_signature_file`` name pictures already stored by ``oep.core.uploads``; None
+    keeps the current one when a programme is updated.
+    """
+
+    name: str
+    starts_on: date | None
+    ends_on: date | None
+    languages: list[str] = field(default_factory=lambda: ["en"])
+    description: str = ""
+    registration_open: bool = False
+    completion_min_attendance_percent: int | None = 80
+    completion_requires_mandatory_modules: bool = True
+    left_early_credit_percent: int | None = 50
+    warning_min_held_sessions: int | None = 3
+    warning_consecutive_absences: int | None = 3
+    checkin_opens_minutes: int | None = 30
+    checkin_grace_minutes: int | None = 10
+    checkin_code_seconds: int | None = 30
+    certificate_signatory_name: str = ""
+    certificate_signatory_title: str = ""
+    funder_acknowledgement: str = DEFAULT_FUNDER_ACKNOWLEDGEMENT
+    emblem_file: str | None = None
+    certificate_signature_file: str | None = None
+
+
+def programme_problems(data: ProgrammeData) -> Problems:
+    """Every rule a programme's data must keep, checked without the database: a name of at
+    most 200 characters, both dates with the end not before the start, at least one language
+    OEP is translated into, each number in its range (``PROGRAMME_NUMBER_RANGES``), and the
+    texts within their lengths. Returns the problems found, by field (empty when none)."""
+    problems = Problems()
+    problems.text("name", one_line(data.name), column_length(Programme.name), required=True)
+    problems.text("description", data.description.strip(), DESCRIPTION_MAX_LENGTH)
+    problems.require("starts_on", data.starts_on is not None, _("Enter a date."))
+    problems.require("ends_on", data.ends_on is not None, _("Enter a date."))
+    if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
+        problems.add("ends_on", _("The programme cannot end before it starts."))
+    problems.require("languages", bool(data.languages), _("Choose at least one language."))
+    for code in data.languages:
+        problems.choice(
+            "languages",
+            code,
+            INTERFACE_LANGUAGES,
+            _(
+                "A programme runs in the languages OEP is translated into (%(codes)s), not in “%(value)s”.",
+                codes=", ".join(INTERFACE_LANGUAGES),
+                value=code,
+            ),
+        )
+    for name, (low, high) in PROGRAMME_NUMBER_RANGES.items():
+        problems.number(name, getattr(data, name), low, high)
+    for name in ("certificate_signatory_name", "certificate_signatory_title"):
+        problems.text(name, getattr(data, name).strip(), column_length(getattr(Programme, name)))
+    problems.text("funder_acknowledgement", data.funder_acknowledgement.strip(), FUNDER_ACKNOWLEDGEMENT_MAX_LENGTH)
+    return problems
+
+
+def _check_programme_name_free(session: Session, name: str, programme_id: int | None) -> None:
     clash = session.scalar(
         sa.select(Programme.id).where(
-            sa.func.lower(Programme.name) == programme.name.lower(), Programme.id != (programme.id or 0)
+            sa.func.lower(Programme.name) == name.lower(), Programme.id != (programme_id or 0)
         )
     )
     if clash:
         raise Conflict(_("Another programme already has this name."), field="name")
 
 
-def create_programme(session: Session, **fields) -> Programme:
-    unknown = set(fields) - PROGRAMME_FIELDS
-    if unknown:
-        raise TypeError(f"unknown programme fields {unknown}")
-    programme = Programme(**fields)
-    _check_programme(session, programme)
+def _apply_programme(programme: Programme, data: ProgrammeData) -> None:
+    programme.name = one_line(data.name)
+    programme.description = data.description.strip()
+    programme.starts_on, programme.ends_on = data.starts_on, data.ends_on
+    programme.languages = list(dict.fromkeys(data.languages))
+    programme.registration_open = data.registration_open
+    programme.completion_requires_mandatory_modules = data.completion_requires_mandatory_modules
+    for name in PROGRAMME_NUMBER_RANGES:
+        setattr(programme, name, getattr(data, name))
+    programme.certificate_signatory_name = data.certificate_signatory_name.strip()
+    programme.certificate_signatory_title = data.certificate_signatory_title.strip()
+    programme.funder_acknowledgement = data.funder_acknowledgement.strip()
+    if data.emblem_file is not None:
+        programme.emblem_file = data.emblem_file
+    if data.certificate_signature_file is not None:
+        programme.certificate_signature_file = data.certificate_signature_file
+
+
+def create_programme(session: Session, data: ProgrammeData) -> Programme:
+    """Create a programme from ``data`` and return it (flushed, so it has its id).
+
+    Raises ``InvalidInput`` with every problem of ``programme_problems``, and ``Conflict``
+    (field ``name``) when another programme has the same name, whatever its case.
+    """
+    programme_problems(data).raise_if_any()
+    _check_programme_name_free(session, one_line(data.name), None)
+    programme = Programme()
+    _apply_programme(programme, data)
     session.add(programme)
     session.flush()
     return programme
 
 
-def update_programme(session: Session, programme: Programme, **fields) -> Programme:
-    for key, value in fields.items():
-        if key not in PROGRAMME_FIELDS:
-            raise TypeError(f"unknown programme field {key}")
-        if key in ("emblem_file", "certificate_signature_file") and value is None:
-            continue  # no new upload: keep the picture
-        setattr(programme, key, value)
-    _check_programme(session, programme)
+def update_programme(session: Session, programme: Programme, data: ProgrammeData) -> Programme:
+    """Replace ``programme``'s settings with ``data`` (a picture left None is kept) and return it.
+
+    Raises ``InvalidInput`` and ``Conflict`` as ``create_programme`` does; nothing is changed
+    then.
+    """
+    programme_problems(data).raise_if_any()
+    _check_programme_name_free(session, one_line(data.name), programme.id)
+    _apply_programme(programme, data)
     session.flush()
     return programme
 
@@ -76,43 +173,96 @@ def update_programme(session: Session, programme: Programme, **fields) -> Progra
 # --- sites ------------------------------------------------------------------------------------
 
 
-def _check_site(session: Session, site: Site) -> None:
-    if site.timezone not in available_timezones():
-        raise InvalidInput(_("Choose a time zone from the list."), field="timezone")
+@dataclass
+class SiteData:
+    """A programme's site: its city, ``country`` (ISO 3166-1 alpha-2, "IT"), ``timezone`` (an
+    IANA name, "Europe/Rome": the zone every date and time of the site is entered and shown
+    in), ``local_language`` (a spoken-language code, "it"), partner organisation and the ids of
+    its trainers (users with the trainer role)."""
+
+    city: str
+    country: str
+    timezone: str
+    local_language: str
+    partner_organisation: str = ""
+    trainer_ids: list[int] = field(default_factory=list)
+
+
+def site_problems(data: SiteData) -> Problems:
+    """Every rule a site's data must keep, checked without the database: a city of at most 120
+    characters, a known country, time zone and language, a partner organisation of at most 200
+    characters. Returns the problems found, by field (empty when none)."""
+    problems = Problems()
+    problems.text("city", one_line(data.city), column_length(Site.city), required=True)
+    problems.choice("country", (data.country or "").upper(), country_codes(), _("Choose a country from the list."))
+    problems.choice("timezone", data.timezone, available_timezones(), _("Choose a time zone from the list."))
+    problems.choice(
+        "local_language",
+        data.local_language,
+        SPOKEN_LANGUAGES,
+        _("Unknown language “%(value)s”; use a code such as en, da, de, it, el, ar.", value=data.local_language),
+    )
+    problems.text("partner_organisation", data.partner_organisation.strip(), column_length(Site.partner_organisation))
+    return problems
+
+
+def _site_trainers(session: Session, ids: list[int]) -> list[User]:
+    users = session.scalars(sa.select(User).where(User.id.in_(ids))).all() if ids else []
+    if len(users) != len(set(ids)):
+        raise InvalidInput(_("Choose the trainers from the list."), field="trainers")
+    for user in users:
+        if user.role is not Role.TRAINER:
+            raise InvalidInput(_("%(name)s is not a trainer.", name=user.name), field="trainers")
+    return list(users)
+
+
+def _check_city_free(session: Session, programme_id: int, city: str, site_id: int | None) -> None:
     clash = session.scalar(
         sa.select(Site.id).where(
-            Site.programme_id == site.programme_id,
-            sa.func.lower(Site.city) == site.city.lower(),
-            Site.id != (site.id or 0),
+            Site.programme_id == programme_id,
+            sa.func.lower(Site.city) == city.lower(),
+            Site.id != (site_id or 0),
         )
     )
     if clash:
-        raise Conflict(_("This programme already has a site in %(city)s.", city=site.city), field="city")
+        raise Conflict(_("This programme already has a site in %(city)s.", city=city), field="city")
 
 
-def _check_trainers(trainers: list[User]) -> None:
-    for user in trainers:
-        if user.role is not Role.TRAINER:
-            raise InvalidInput(_("%(name)s is not a trainer.", name=user.name), field="trainers")
+def _apply_site(site: Site, data: SiteData, trainers: list[User]) -> None:
+    site.city = one_line(data.city)
+    site.country = data.country.upper()
+    site.timezone = data.timezone
+    site.local_language = data.local_language
+    site.partner_organisation = data.partner_organisation.strip()
+    site.trainers = trainers
 
 
-def create_site(session: Session, programme: Programme, *, trainers=(), **fields) -> Site:
-    site = Site(programme_id=programme.id, **fields)
-    _check_site(session, site)
-    _check_trainers(list(trainers))
-    site.trainers = list(trainers)
+def create_site(session: Session, programme: Programme, data: SiteData) -> Site:
+    """Add a site to ``programme`` and return it (flushed).
+
+    Raises ``InvalidInput`` with every problem of ``site_problems``, or for a trainer id that is
+    unknown or not a trainer's (field ``trainers``); ``Conflict`` (field ``city``) when the
+    programme already has a site in that city, whatever its case.
+    """
+    site_problems(data).raise_if_any()
+    trainers = _site_trainers(session, data.trainer_ids)
+    _check_city_free(session, programme.id, one_line(data.city), None)
+    site = Site(programme_id=programme.id)
+    _apply_site(site, data, trainers)
     session.add(site)
     session.flush()
     return site
 
 
-def update_site(session: Session, site: Site, *, trainers=None, **fields) -> Site:
-    for key, value in fields.items():
-        setattr(site, key, value)
-    _check_site(session, site)
-    if trainers is not None:
-        _check_trainers(list(trainers))
-        site.trainers = list(trainers)
+def update_site(session: Session, site: Site, data: SiteData) -> Site:
+    """Replace ``site``'s details and trainers with ``data`` and return it.
+
+    Raises ``InvalidInput`` and ``Conflict`` as ``create_site`` does; nothing is changed then.
+    """
+    site_problems(data).raise_if_any()
+    trainers = _site_trainers(session, data.trainer_ids)
+    _check_city_free(session, site.programme_id, one_line(data.city), site.id)
+    _apply_site(site, data, trainers)
     session.flush()
     return site
 
@@ -120,24 +270,62 @@ def update_site(session: Session, site: Site, *, trainers=None, **fields) -> Sit
 # --- modules ----------------------------------------------------------------------------------
 
 
-def _check_module(module: Module) -> None:
-    if module.hours is None or Decimal(module.hours) <= 0:
-        raise InvalidInput(_("A module lasts more than 0 hours."), field="hours")
+@dataclass
+class ModuleData:
+    """A unit of the curriculum: its title, length in ``hours`` (a decimal, e.g. 1.5), texts,
+    and whether completing the programme requires attending it (``mandatory``)."""
+
+    title: str
+    hours: Decimal | None
+    summary: str = ""
+    learning_outcomes: str = ""
+    mandatory: bool = True
 
 
-def add_module(session: Session, programme: Programme, **fields) -> Module:
+def module_problems(data: ModuleData) -> Problems:
+    """Every rule a module's data must keep: a title of at most 200 characters, between
+    ``MODULE_MIN_HOURS`` and ``MODULE_MAX_HOURS`` hours, texts of at most 5,000 characters.
+    Returns the problems found, by field (empty when none)."""
+    problems = Problems()
+    problems.text("title", one_line(data.title), column_length(Module.title), required=True)
+    problems.require("hours", data.hours is not None, _("Enter the number of hours."))
+    problems.number(
+        "hours", data.hours, MODULE_MIN_HOURS, MODULE_MAX_HOURS, message=_("Enter between 0.5 and 999 hours.")
+    )
+    problems.text("summary", data.summary.strip(), MODULE_TEXT_MAX_LENGTH)
+    problems.text("learning_outcomes", data.learning_outcomes.strip(), MODULE_TEXT_MAX_LENGTH)
+    return problems
+
+
+def _apply_module(module: Module, data: ModuleData) -> None:
+    module.title = one_line(data.title)
+    module.hours = Decimal(data.hours)
+    module.summary = data.summary.strip()
+    module.learning_outcomes = data.learning_outcomes.strip()
+    module.mandatory = data.mandatory
+
+
+def add_module(session: Session, programme: Programme, data: ModuleData) -> Module:
+    """Add a module at the end of ``programme``'s curriculum and return it (flushed).
+
+    Raises ``InvalidInput`` with every problem of ``module_problems``.
+    """
+    module_problems(data).raise_if_any()
     last = session.scalar(sa.select(sa.func.max(Module.position)).where(Module.programme_id == programme.id))
-    module = Module(programme_id=programme.id, position=(last or 0) + 1, **fields)
-    _check_module(module)
+    module = Module(programme_id=programme.id, position=(last or 0) + 1)
+    _apply_module(module, data)
     session.add(module)
     session.flush()
     return module
 
 
-def update_module(session: Session, module: Module, **fields) -> Module:
-    for key, value in fields.items():
-        setattr(module, key, value)
-    _check_module(module)
+def update_module(session: Session, module: Module, data: ModuleData) -> Module:
+    """Replace ``module``'s details with ``data`` (its place in the curriculum stays) and return it.
+
+    Raises ``InvalidInput`` with every problem of ``module_problems``; nothing is changed then.
+    """
+    module_problems(data).raise_if_any()
+    _apply_module(module, data)
     session.flush()
     return module
 
@@ -161,7 +349,9 @@ def delete_module(session: Session, module: Module) -> None:
 
 
 def move_module(session: Session, module: Module, offset: int) -> None:
-    """Move a module up (-1) or down (+1) in the curriculum."""
+    """Move ``module`` one place up (``offset`` -1) or down (+1) in its programme's curriculum;
+    the positions are renumbered 1, 2, 3, ... Moving the first up or the last down changes
+    nothing. Raises nothing."""
     modules = session.scalars(
         sa.select(Module).where(Module.programme_id == module.programme_id).order_by(Module.position, Module.id)
     ).all()
@@ -178,20 +368,59 @@ def move_module(session: Session, module: Module, offset: int) -> None:
 # --- committee --------------------------------------------------------------------------------
 
 
-def add_committee_member(session: Session, site: Site, *, name: str, organisation: str, category: CommitteeCategory):
-    member = CommitteeMember(site_id=site.id, name=name, organisation=organisation, category=category)
+@dataclass
+class CommitteeMemberData:
+    """A member of a site's Intercultural City Committee: their name, the organisation they
+    come from (optional) and the group they represent (``category``)."""
+
+    name: str
+    category: CommitteeCategory | None
+    organisation: str = ""
+
+
+def committee_member_problems(data: CommitteeMemberData) -> Problems:
+    """Every rule a committee member's data must keep: a name and an organisation of at most
+    200 characters each, and the group they represent. Returns the problems found, by field."""
+    problems = Problems()
+    problems.text("name", one_line(data.name), column_length(CommitteeMember.name), required=True)
+    problems.text("organisation", data.organisation.strip(), column_length(CommitteeMember.organisation))
+    problems.require("category", isinstance(data.category, CommitteeCategory), _("Choose whom the member represents."))
+    return problems
+
+
+def _apply_committee_member(member: CommitteeMember, data: CommitteeMemberData) -> None:
+    member.name = one_line(data.name)
+    member.organisation = data.organisation.strip()
+    member.category = data.category
+
+
+def add_committee_member(session: Session, site: Site, data: CommitteeMemberData) -> CommitteeMember:
+    """Add a member to ``site``'s committee and return them (flushed).
+
+    Raises ``InvalidInput`` with every problem of ``committee_member_problems``.
+    """
+    committee_member_problems(data).raise_if_any()
+    member = CommitteeMember(site_id=site.id)
+    _apply_committee_member(member, data)
     session.add(member)
     session.flush()
     return member
 
 
-def update_committee_member(session: Session, member: CommitteeMember, **fields) -> CommitteeMember:
-    for key, value in fields.items():
-        setattr(member, key, value)
+def update_committee_member(session: Session, member: CommitteeMember, data: CommitteeMemberData) -> CommitteeMember:
+    """Replace a committee member's details with ``data`` and return them.
+
+    Raises ``InvalidInput`` with every problem of ``committee_member_problems``; nothing is
+    changed then.
+    """
+    committee_member_problems(data).raise_if_any()
+    _apply_committee_member(member, data)
     session.flush()
     return member
 
 
 def remove_committee_member(session: Session, member: CommitteeMember) -> None:
+    """Remove ``member`` from their site's committee (the site's committee check then counts
+    one member fewer). Raises nothing."""
     session.delete(member)
     session.flush()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from oep.accounts.models import Role, User
+from oep.accounts.models import Role
 from oep.core.access import public, roles_required
 from oep.core.errors import DomainError
 from oep.core.forms import attach_error, render_form
@@ -23,38 +22,32 @@ bp = Blueprint("programmes", __name__, url_prefix="/programmes")
 STAFF = (Role.COORDINATOR, Role.TRAINER)
 
 
-def _programme_fields(form: ProgrammeForm) -> dict:
-    fields = {
-        name: getattr(form, name).data
-        for name in (
-            "name",
-            "description",
-            "starts_on",
-            "ends_on",
-            "languages",
-            "registration_open",
-            "completion_min_attendance_percent",
-            "completion_requires_mandatory_modules",
-            "left_early_credit_percent",
-            "warning_min_held_sessions",
-            "warning_consecutive_absences",
-            "checkin_opens_minutes",
-            "checkin_grace_minutes",
-            "checkin_code_seconds",
-            "certificate_signatory_name",
-            "certificate_signatory_title",
-            "funder_acknowledgement",
-        )
-    }
-    fields["description"] = (fields["description"] or "").strip()
-    fields["funder_acknowledgement"] = (fields["funder_acknowledgement"] or "").strip()
-    fields["emblem_file"] = store_image(form.emblem.data, "emblem") if form.emblem.data else None
-    fields["certificate_signature_file"] = (
-        store_image(form.certificate_signature.data, "certificate_signature")
-        if form.certificate_signature.data
-        else None
+def _programme_data(form: ProgrammeForm) -> services.ProgrammeData:
+    return services.ProgrammeData(
+        name=form.name.data or "",
+        description=form.description.data or "",
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+        languages=form.languages.data or [],
+        registration_open=form.registration_open.data,
+        completion_min_attendance_percent=form.completion_min_attendance_percent.data,
+        completion_requires_mandatory_modules=form.completion_requires_mandatory_modules.data,
+        left_early_credit_percent=form.left_early_credit_percent.data,
+        warning_min_held_sessions=form.warning_min_held_sessions.data,
+        warning_consecutive_absences=form.warning_consecutive_absences.data,
+        checkin_opens_minutes=form.checkin_opens_minutes.data,
+        checkin_grace_minutes=form.checkin_grace_minutes.data,
+        checkin_code_seconds=form.checkin_code_seconds.data,
+        certificate_signatory_name=form.certificate_signatory_name.data or "",
+        certificate_signatory_title=form.certificate_signatory_title.data or "",
+        funder_acknowledgement=form.funder_acknowledgement.data or "",
+        emblem_file=store_image(form.emblem.data, "emblem") if form.emblem.data else None,
+        certificate_signature_file=(
+            store_image(form.certificate_signature.data, "certificate_signature")
+            if form.certificate_signature.data
+            else None
+        ),
     )
-    return fields
 
 
 @bp.route("/")
@@ -72,7 +65,7 @@ def new():
         form.languages.data = ["en"]
     if form.validate_on_submit():
         try:
-            programme = services.create_programme(db.session, **_programme_fields(form))
+            programme = services.create_programme(db.session, _programme_data(form))
         except DomainError as err:
             attach_error(form, err)
         else:
@@ -105,7 +98,7 @@ def edit(programme_id):
     form = ProgrammeForm(obj=programme)
     if form.validate_on_submit():
         try:
-            services.update_programme(db.session, programme, **_programme_fields(form))
+            services.update_programme(db.session, programme, _programme_data(form))
         except DomainError as err:
             attach_error(form, err)
         else:
@@ -143,20 +136,15 @@ def _trainer_choices():
     return [(u.id, f"{u.name} <{u.email}>") for u in queries.trainers()]
 
 
-def _chosen_trainers(ids) -> list[User]:
-    if not ids:
-        return []
-    return db.session.scalars(sa.select(User).where(User.id.in_(ids))).all()
-
-
-def _site_fields(form: SiteForm) -> dict:
-    return {
-        "city": form.city.data,
-        "country": form.country.data,
-        "timezone": form.timezone.data,
-        "local_language": form.local_language.data,
-        "partner_organisation": form.partner_organisation.data or "",
-    }
+def _site_data(form: SiteForm) -> services.SiteData:
+    return services.SiteData(
+        city=form.city.data or "",
+        country=form.country.data or "",
+        timezone=form.timezone.data or "",
+        local_language=form.local_language.data or "",
+        partner_organisation=form.partner_organisation.data or "",
+        trainer_ids=form.trainers.data or [],
+    )
 
 
 @bp.route("/<int:programme_id>/sites/new", methods=["GET", "POST"])
@@ -166,9 +154,7 @@ def new_site(programme_id):
     form = SiteForm(trainer_choices=_trainer_choices())
     if form.validate_on_submit():
         try:
-            site = services.create_site(
-                db.session, programme, trainers=_chosen_trainers(form.trainers.data), **_site_fields(form)
-            )
+            site = services.create_site(db.session, programme, _site_data(form))
         except DomainError as err:
             attach_error(form, err)
         else:
@@ -199,7 +185,7 @@ def edit_site(site_id):
         form.trainers.data = [t.id for t in site.trainers]
     if form.validate_on_submit():
         try:
-            services.update_site(db.session, site, trainers=_chosen_trainers(form.trainers.data), **_site_fields(form))
+            services.update_site(db.session, site, _site_data(form))
         except DomainError as err:
             attach_error(form, err)
         else:
@@ -219,21 +205,25 @@ def _committee_member_or_404(member_id: int) -> CommitteeMember:
     return member
 
 
+def _committee_member_data(form: CommitteeMemberForm) -> services.CommitteeMemberData:
+    return services.CommitteeMemberData(
+        name=form.name.data or "", organisation=form.organisation.data or "", category=form.category.data
+    )
+
+
 @bp.route("/sites/<int:site_id>/committee/new", methods=["GET", "POST"])
 @roles_required(Role.COORDINATOR)
 def new_committee_member(site_id):
     site = queries.get_site_or_404(current_user, site_id)
     form = CommitteeMemberForm()
     if form.validate_on_submit():
-        services.add_committee_member(
-            db.session,
-            site,
-            name=form.name.data,
-            organisation=form.organisation.data or "",
-            category=CommitteeCategory(form.category.data),
-        )
-        flash(_("Committee member added."), "success")
-        return redirect(url_for("programmes.site", site_id=site.id) + "#committee")
+        try:
+            services.add_committee_member(db.session, site, _committee_member_data(form))
+        except DomainError as err:
+            attach_error(form, err)
+        else:
+            flash(_("Committee member added."), "success")
+            return redirect(url_for("programmes.site", site_id=site.id) + "#committee")
     return render_form("programmes/committee_form.html", form, site=site, member=None)
 
 
@@ -242,18 +232,14 @@ def new_committee_member(site_id):
 def edit_committee_member(member_id):
     member = _committee_member_or_404(member_id)
     form = CommitteeMemberForm(obj=member)
-    if request.method == "GET":
-        form.category.data = member.category.value
     if form.validate_on_submit():
-        services.update_committee_member(
-            db.session,
-            member,
-            name=form.name.data,
-            organisation=form.organisation.data or "",
-            category=CommitteeCategory(form.category.data),
-        )
-        flash(_("Committee member saved."), "success")
-        return redirect(url_for("programmes.site", site_id=member.site_id) + "#committee")
+        try:
+            services.update_committee_member(db.session, member, _committee_member_data(form))
+        except DomainError as err:
+            attach_error(form, err)
+        else:
+            flash(_("Committee member saved."), "success")
+            return redirect(url_for("programmes.site", site_id=member.site_id) + "#committee")
     return render_form("programmes/committee_form.html", form, site=member.site, member=member)
 
 
@@ -278,14 +264,14 @@ def _module_or_404(module_id: int) -> Module:
     return module
 
 
-def _module_fields(form: ModuleForm) -> dict:
-    return {
-        "title": form.title.data,
-        "summary": (form.summary.data or "").strip(),
-        "learning_outcomes": (form.learning_outcomes.data or "").strip(),
-        "hours": form.hours.data,
-        "mandatory": form.mandatory.data,
-    }
+def _module_data(form: ModuleForm) -> services.ModuleData:
+    return services.ModuleData(
+        title=form.title.data or "",
+        hours=form.hours.data,
+        summary=form.summary.data or "",
+        learning_outcomes=form.learning_outcomes.data or "",
+        mandatory=form.mandatory.data,
+    )
 
 
 @bp.route("/<int:programme_id>/modules/new", methods=["GET", "POST"])
@@ -295,7 +281,7 @@ def new_module(programme_id):
     form = ModuleForm()
     if form.validate_on_submit():
         try:
-            services.add_module(db.session, programme, **_module_fields(form))
+            services.add_module(db.session, programme, _module_data(form))
         except DomainError as err:
             attach_error(form, err)
         else:
@@ -311,7 +297,7 @@ def edit_module(module_id):
     form = ModuleForm(obj=module)
     if form.validate_on_submit():
         try:
-            services.update_module(db.session, module, **_module_fields(form))
+            services.update_module(db.session, module, _module_data(form))
         except DomainError as err:
             attach_error(form, err)
         else:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 from PIL import Image
 
+from oep.core.errors import InvalidInput
 from oep.extensions import db
+from oep.programmes import services
 from oep.programmes.models import Module, Programme, Site
 
 
@@ -139,7 +143,7 @@ def test_sites_with_trainers_and_their_rules(client, make):
     bad_zone = client.post(
         f"/programmes/{programme.id}/sites/new", data=dict(data, city="Rome", timezone="Mars/Olympus")
     )
-    assert bad_zone.status_code == 422 and "Not a valid choice." in bad_zone.get_data(as_text=True)
+    assert bad_zone.status_code == 422 and "Choose a time zone from the list." in bad_zone.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Site)) == 1
 
 
@@ -204,3 +208,123 @@ def test_a_module_with_sessions_cannot_be_deleted(client, make):
     page = client.post(f"/programmes/modules/{module.id}/delete", follow_redirects=True).get_data(as_text=True)
     assert "has scheduled sessions and cannot be deleted" in page
     assert db.session.get(Module, module.id) is not None
+
+
+# --- one set of rules: the page and the service refuse alike -------------------------------------
+
+
+def field_errors(page: str, field: str) -> str:
+    """The messages shown next to a form field."""
+    match = re.search(rf'id="{field}-errors">(.*?)</small>', page, re.S)
+    return match.group(1) if match else ""
+
+
+def test_a_programme_rule_is_the_same_on_the_page_and_in_the_service(client, make):
+    client.login(make.coordinator())
+    message = "The programme cannot end before it starts."
+    page = client.post("/programmes/new", data=programme_form(starts_on="2027-03-01", ends_on="2027-02-28"))
+    assert page.status_code == 422
+    assert field_errors(page.get_data(as_text=True), "ends_on") == message
+    data = services.ProgrammeData(name="OEP 2027", starts_on=date(2027, 3, 1), ends_on=date(2027, 2, 28))
+    with pytest.raises(InvalidInput) as refused:
+        services.create_programme(db.session, data)
+    assert (refused.value.field, refused.value.message) == ("ends_on", message)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Programme)) == 0
+
+
+def test_the_service_refuses_what_only_the_form_used_to_check(make):
+    """Without a form in front (the demo, a command, the API), out-of-range settings are refused
+    with a message, not by a database constraint."""
+    data = services.ProgrammeData(
+        name="x" * 201,
+        starts_on=None,
+        ends_on=date(2027, 2, 28),
+        languages=["en", "tlh"],
+        checkin_code_seconds=5,
+        warning_min_held_sessions=None,
+    )
+    with pytest.raises(InvalidInput) as refused:
+        services.create_programme(db.session, data)
+    found = {problem.field: problem.message for problem in refused.value.problems}
+    assert found == {
+        "name": "At most 200 characters.",
+        "starts_on": "Enter a date.",
+        "languages": "A programme runs in the languages OEP is translated into (en, da, de, it, el), not in “tlh”.",
+        "warning_min_held_sessions": "Enter a number.",
+        "checkin_code_seconds": "Enter a number between 10 and 600.",
+    }
+    programme = make.programme(name="OEP 2027")
+    with pytest.raises(InvalidInput, match="Enter a number between 0 and 100."):
+        services.update_programme(
+            db.session,
+            programme,
+            services.ProgrammeData(
+                name="OEP 2027", starts_on=date(2027, 1, 1), ends_on=date(2027, 12, 1), left_early_credit_percent=101
+            ),
+        )
+    db.session.refresh(programme)
+    assert programme.left_early_credit_percent == 50
+
+
+SITE_FORM = {"city": "Palermo", "country": "IT", "timezone": "Europe/Rome", "local_language": "it"}
+SITE_RULES = {
+    "time zone": ({"timezone": "Mars/Olympus"}, "timezone", "Choose a time zone from the list."),
+    "country": ({"country": "XX"}, "country", "Choose a country from the list."),
+    "language": (
+        {"local_language": "tlh"},
+        "local_language",
+        "Unknown language “tlh”; use a code such as en, da, de, it, el, ar.",
+    ),
+    "no city": ({"city": ""}, "city", "This field is required."),
+}
+
+
+@pytest.mark.parametrize("changes,field,message", SITE_RULES.values(), ids=SITE_RULES.keys())
+def test_a_site_rule_is_the_same_on_the_page_and_in_the_service(client, make, changes, field, message):
+    programme = make.programme()
+    client.login(make.coordinator())
+    page = client.post(f"/programmes/{programme.id}/sites/new", data=SITE_FORM | changes)
+    assert page.status_code == 422
+    assert field_errors(page.get_data(as_text=True), field) == message
+    with pytest.raises(InvalidInput) as refused:
+        services.create_site(db.session, programme, services.SiteData(**(SITE_FORM | changes)))
+    assert (refused.value.field, refused.value.message) == (field, message)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Site)) == 0
+
+
+def test_a_site_takes_trainers_only(make):
+    programme = make.programme()
+    coordinator = make.coordinator(name="Sofia Marino")
+    with pytest.raises(InvalidInput, match="Sofia Marino is not a trainer."):
+        services.create_site(db.session, programme, services.SiteData(**SITE_FORM, trainer_ids=[coordinator.id]))
+    with pytest.raises(InvalidInput, match="Choose the trainers from the list."):
+        services.create_site(db.session, programme, services.SiteData(**SITE_FORM, trainer_ids=[coordinator.id + 99]))
+
+
+@pytest.mark.parametrize("hours", ["0", "0.4", "1000"])
+def test_a_module_rule_is_the_same_on_the_page_and_in_the_service(client, make, hours):
+    programme = make.programme()
+    client.login(make.coordinator())
+    message = "Enter between 0.5 and 999 hours."
+    page = client.post(f"/programmes/{programme.id}/modules/new", data={"title": "Fundraising", "hours": hours})
+    assert page.status_code == 422
+    assert field_errors(page.get_data(as_text=True), "hours") == message
+    with pytest.raises(InvalidInput) as refused:
+        services.add_module(db.session, programme, services.ModuleData(title="Fundraising", hours=Decimal(hours)))
+    assert (refused.value.field, refused.value.message) == ("hours", message)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Module)) == 0
+
+
+def test_a_committee_member_represents_a_group(client, make):
+    site = make.site()
+    client.login(make.coordinator())
+    page = client.post(f"/programmes/sites/{site.id}/committee/new", data={"name": "Marco", "category": "aliens"})
+    assert page.status_code == 422
+    assert field_errors(page.get_data(as_text=True), "category") == "Choose whom the member represents."
+    member = make.committee_member(site, name="Marco")
+    page = client.post(f"/programmes/committee/{member.id}/edit", data={"name": "", "category": "cso"})
+    assert field_errors(page.get_data(as_text=True), "name") == "This field is required."
+    with pytest.raises(InvalidInput, match="At most 200 characters."):
+        services.update_committee_member(
+            db.session, member, services.CommitteeMemberData(name="Marco", organisation="x" * 201, category=None)
+        )
