@@ -239,7 +239,9 @@ def add_walk_in(session: Session, sched: ScheduledSession, walk_in: WalkIn, by: 
     if not (walk_in.name or "").strip():
         raise InvalidInput(_("Enter the person's name."), field="walk_in_name")
     participant = organisations.add_participant(
-        session, organisation, organisations.ParticipantData(name=walk_in.name, preferred_language=sched.language)
+        session,
+        organisation,
+        organisations.ParticipantData(name=walk_in.name, preferred_language=sched.language, consent=walk_in.consent),
     )
     if sched.kind.takes_bookings:
         session.add(

@@ -143,21 +143,26 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
             locale = "en" if contact_number == 1 or rng.random() < 0.4 else site_data["local_language"]
             enrolment = organisations.register_organisation(
                 session,
-                site=site,
-                name=name,
-                type=OrganisationType(org_type),
-                sector=sector,
-                city=site_data["city"],
-                website=f"https://www.example.org/{contact_number}",
-                languages=languages,
-                description=f"{sector} in {site_data['city']}.",
-                contact_name=_person_name(
-                    rng, site_data["local_language"] if org_type != "migrant_association" else "world"
+                site,
+                organisations.RegistrationData(
+                    organisation=organisations.OrganisationData(
+                        name=name,
+                        type=OrganisationType(org_type),
+                        sector=sector,
+                        city=site_data["city"],
+                        website=f"https://www.example.org/{contact_number}",
+                        languages=languages,
+                        description=f"{sector} in {site_data['city']}.",
+                    ),
+                    contact_name=_person_name(
+                        rng, site_data["local_language"] if org_type != "migrant_association" else "world"
+                    ),
+                    email=email,
+                    password=None,
+                    consent=True,
+                    locale=locale,
                 ),
-                email=email,
                 password_hash=hashes[CONTACT[1]],
-                password=None,
-                locale=locale,
                 notify=False,
             )
             organisation = enrolment.organisation
@@ -195,6 +200,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
                         name=_person_name(rng, origin),
                         email="" if rng.random() < 0.3 else f"p{participant_count + 1}@example.org",
                         preferred_language=language,
+                        consent=True,
                     ),
                 )
                 participant_count += 1

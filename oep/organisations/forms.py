@@ -1,4 +1,8 @@
-"""Forms for registration, the organisation profile, decisions, participants and competences."""
+"""Forms for registration, the organisation profile, decisions, participants and competences.
+
+They read what is typed into typed values; the services judge the values (``Hint`` only tells
+the browser a rule), so that the page, a CSV import and any other way in are refused alike.
+"""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -12,10 +16,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from oep.core.choices import language_choices
-from oep.core.forms import MultiCheckboxField, options, strip
+from oep.core.forms import Hint, MultiCheckboxField, enum_or_none, options, strip
 from oep.organisations.models import ENROLMENT_TRANSITIONS, EnrolmentStatus, OrganisationType
 
 
@@ -23,31 +27,22 @@ def _type_choices():
     return [("", _l("Choose…"))] + [(t.value, t.label) for t in OrganisationType]
 
 
-def _add_scheme(value):
-    """Accept "example.org" as a website and store it as "https://example.org"."""
-    if isinstance(value, str):
-        value = value.strip()
-        if value and "://" not in value:
-            value = "https://" + value
-    return value
-
-
 class OrganisationFields(FlaskForm):
-    name = StringField(_l("Organisation name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
-    type = SelectField(_l("Type of organisation"), validators=[DataRequired(message=_l("Choose a type."))])
-    sector = StringField(_l("Sector or field of work"), validators=[Length(max=120)], filters=[strip])
-    city = StringField(_l("City"), validators=[Length(max=120)], filters=[strip])
-    website = StringField(
-        _l("Website"),
-        validators=[Optional(), Length(max=300), URL(message=_l("Enter a web address such as https://example.org."))],
-        filters=[_add_scheme],
+    """The organisation's profile. The form reads it; ``services.organisation_problems`` judges
+    it (the hints only tell the browser)."""
+
+    name = StringField(_l("Organisation name"), validators=[Hint(required=True, maxlength=200)], filters=[strip])
+    type = SelectField(
+        _l("Type of organisation"),
+        coerce=enum_or_none(OrganisationType),
+        validate_choice=False,
+        validators=[Hint(required=True)],
     )
-    languages = MultiCheckboxField(_l("Languages your organisation works in"))
-    description = TextAreaField(
-        _l("Short description"),
-        validators=[Length(max=1000, message=_l("At most 1000 characters."))],
-        filters=[strip],
-    )
+    sector = StringField(_l("Sector or field of work"), validators=[Hint(maxlength=120)], filters=[strip])
+    city = StringField(_l("City"), validators=[Hint(maxlength=120)], filters=[strip])
+    website = StringField(_l("Website"), validators=[Hint(maxlength=300)], filters=[strip])
+    languages = MultiCheckboxField(_l("Languages your organisation works in"), validate_choice=False)
+    description = TextAreaField(_l("Short description"), validators=[Hint(maxlength=1000)], filters=[strip])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,18 +52,16 @@ class OrganisationFields(FlaskForm):
 
 class RegistrationForm(OrganisationFields):
     site = SelectField(_l("Programme and city"), coerce=int, validators=[DataRequired(message=_l("Choose a site."))])
-    contact_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
-    email = EmailField(
-        _l("Your e-mail address"), validators=[DataRequired(), Email(), Length(max=254)], filters=[strip]
-    )
-    password = PasswordField(_l("Choose a password"), validators=[DataRequired(), Length(max=200)])
+    contact_name = StringField(_l("Your name"), validators=[Hint(required=True, maxlength=200)], filters=[strip])
+    email = EmailField(_l("Your e-mail address"), validators=[Hint(required=True, maxlength=254)], filters=[strip])
+    password = PasswordField(_l("Choose a password"), validators=[Hint(required=True, maxlength=200)])
     confirm = PasswordField(
         _l("Repeat the password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )
     consent = BooleanField(
         _l("I have read and agree to the processing of our data as described above."),
-        validators=[DataRequired(message=_l("The programme can only register you with your consent."))],
+        validators=[Hint(required=True)],
     )
 
 
@@ -89,7 +82,7 @@ class DecisionForm(FlaskForm):
     )
     reason = TextAreaField(
         _l("Reason or message to the organisation (required when declining)"),
-        validators=[Length(max=2000)],
+        validators=[Hint(maxlength=2000)],
         filters=[strip],
     )
 
@@ -103,7 +96,7 @@ def decision_form_for(enrolment, **kwargs) -> DecisionForm:
 
 
 class WithdrawForm(FlaskForm):
-    reason = TextAreaField(_l("Why (optional)"), validators=[Length(max=2000)], filters=[strip])
+    reason = TextAreaField(_l("Why (optional)"), validators=[Hint(maxlength=2000)], filters=[strip])
 
 
 class EnrolForm(FlaskForm):
@@ -111,14 +104,14 @@ class EnrolForm(FlaskForm):
 
 
 class ParticipantForm(FlaskForm):
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
-    email = EmailField(_l("E-mail (optional)"), validators=[Optional(), Email(), Length(max=254)], filters=[strip])
-    phone = StringField(_l("Phone (optional)"), validators=[Length(max=40)], filters=[strip])
-    preferred_language = SelectField(_l("Preferred language"), default="en")
-    consent = BooleanField(
-        _l("Yes, this person has given their consent."),
-        validators=[DataRequired(message=_l("Only people who have given their consent can be added."))],
-    )
+    """A participant. The form reads them; ``services.participant_problems`` judges them, as it
+    judges every row of a CSV import (the hints only tell the browser)."""
+
+    name = StringField(_l("Full name"), validators=[Hint(required=True, maxlength=200)], filters=[strip])
+    email = EmailField(_l("E-mail (optional)"), validators=[Hint(maxlength=254)], filters=[strip])
+    phone = StringField(_l("Phone (optional)"), validators=[Hint(maxlength=40)], filters=[strip])
+    preferred_language = SelectField(_l("Preferred language"), default="en", validate_choice=False)
+    consent = BooleanField(_l("Yes, this person has given their consent."), validators=[Hint(required=True)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,8 +137,8 @@ class ImportConfirmForm(FlaskForm):
 
 
 class CompetenceForm(FlaskForm):
-    name = StringField(_l("Competence"), validators=[DataRequired(), Length(max=120)], filters=[strip])
-    description = TextAreaField(_l("Description"), validators=[Length(max=1000)], filters=[strip])
+    name = StringField(_l("Competence"), validators=[Hint(required=True, maxlength=120)], filters=[strip])
+    description = TextAreaField(_l("Description"), validators=[Hint(maxlength=1000)], filters=[strip])
 
 
 LEVEL_CHOICES = [

@@ -1,5 +1,7 @@
-"""Reading a CSV file of participants: every row checked, every problem reported by row and
-column, so that a file is imported whole or not at all."""
+"""Reading a CSV file of participants: every row read into the service's input and checked by
+the service's rules, every problem reported by row and column, so that a file is imported whole
+or not at all. This module only reads (columns, "yes"/"no", language names); what a participant
+must be is ``services.participant_problems``."""
 
 from __future__ import annotations
 
@@ -7,11 +9,13 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
 
 from oep.core.i18n import SPOKEN_LANGUAGES, language_name
+from oep.organisations import services
+from oep.organisations.models import Organisation
 from oep.organisations.services import ParticipantData
 
 MAX_ROWS = 2000
@@ -80,7 +84,9 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _language_code(value: str) -> str | None:
+def _language_code(value: str) -> str:
+    """A language as people write it in a spreadsheet ("ar", "Arabic", "العربية") as its code;
+    empty means English; anything else is left for the service to refuse."""
     value = value.strip()
     if not value:
         return "en"
@@ -90,12 +96,70 @@ def _language_code(value: str) -> str | None:
     for code in SPOKEN_LANGUAGES:
         if language_name(code, "en").lower() == lowered or language_name(code, code).lower() == lowered:
             return code
-    return None
+    return value
 
 
-def parse(text: str, existing: set[tuple[str, str]] = frozenset()) -> ParsedImport:
-    """Check a CSV text. ``existing`` holds (name, email) of the organisation's participants,
-    lower-cased, to catch people added twice."""
+def _read_header(reader, result: ParsedImport) -> dict[str, int] | None:
+    """Where each column is (column -> position), or None with the problem recorded."""
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        result.errors.append(RowError(1, "", _("The file has no header row.")))
+        return None
+    positions: dict[str, int] = {}
+    for index, title in enumerate(header):
+        key = title.strip().lower()
+        for column, spellings in COLUMNS.items():
+            if key in spellings and column not in positions:
+                positions[column] = index
+    missing = [c for c in REQUIRED if c not in positions]
+    for column in missing:
+        result.errors.append(
+            RowError(1, str(COLUMN_LABELS[column]), _("The header row needs a column “%(column)s”.", column=column))
+        )
+    return None if missing else positions
+
+
+def _read_rows(reader, positions: dict[str, int], result: ParsedImport) -> list[dict]:
+    """The non-empty rows as {column: cell, "line": line number}, at most ``MAX_ROWS``."""
+    rows = []
+    try:
+        for line_no, record in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(rows) >= MAX_ROWS:
+                result.errors.append(
+                    RowError(line_no, "", _("A file may hold at most %(n)d participants; split it.", n=MAX_ROWS))
+                )
+                break
+            rows.append(
+                {"line": line_no, **{c: (record[i].strip() if i < len(record) else "") for c, i in positions.items()}}
+            )
+    except csv.Error as exc:
+        result.errors.append(RowError(reader.line_num, "", _("The file is not valid CSV: %(reason)s", reason=str(exc))))
+    return rows
+
+
+def _participant(row: dict) -> tuple[ParticipantData, dict[str, str]]:
+    """A row as the service's input, with the cells that could not be read (column -> why)."""
+    unreadable = {}
+    consent = row.get("consent", "")
+    if consent.lower() not in YES | NO:
+        unreadable["consent"] = _("Write yes or no, not “%(value)s”.", value=consent)
+    data = ParticipantData(
+        name=row.get("name", ""),
+        email=row.get("email", ""),
+        phone=row.get("phone", ""),
+        preferred_language=_language_code(row.get("preferred_language", "")),
+        consent=consent.lower() in YES,
+    )
+    return data, unreadable
+
+
+def parse(session: Session, organisation: Organisation, text: str) -> ParsedImport:
+    """Read a CSV text of people to add to ``organisation`` and check every row as the service
+    will (``services.participant_list_problems``: the same rules and messages as the page),
+    each problem reported by line and column."""
     result = ParsedImport()
     if not text.strip():
         result.errors.append(RowError(1, "", _("The file is empty.")))
@@ -105,85 +169,22 @@ def parse(text: str, existing: set[tuple[str, str]] = frozenset()) -> ParsedImpo
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error):
-        result.errors.append(RowError(1, "", _("The file has no header row.")))
+    positions = _read_header(reader, result)
+    if positions is None:
         return result
-
-    positions: dict[str, int] = {}
-    for index, title in enumerate(header):
-        key = title.strip().lower()
-        for column, spellings in COLUMNS.items():
-            if key in spellings and column not in positions:
-                positions[column] = index
-    missing = [c for c in REQUIRED if c not in positions]
-    if missing:
-        for column in missing:
-            result.errors.append(
-                RowError(1, str(COLUMN_LABELS[column]), _("The header row needs a column “%(column)s”.", column=column))
-            )
-        return result
-
-    seen: set[tuple[str, str]] = set()
-    try:
-        for line_no, record in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(result.raw) >= MAX_ROWS:
-                result.errors.append(
-                    RowError(line_no, "", _("A file may hold at most %(n)d participants; split it.", n=MAX_ROWS))
-                )
-                break
-            values = {c: (record[i].strip() if i < len(record) else "") for c, i in positions.items()}
-            result.raw.append({"line": line_no, **values})
-            errors_before = len(result.errors)
-
-            def error(column, message, line_no=line_no):
-                result.errors.append(RowError(line_no, str(COLUMN_LABELS[column]), message))
-
-            name = " ".join(values.get("name", "").split())
-            if not name:
-                error("name", _("A name is required."))
-            elif len(name) > 200:
-                error("name", _("At most 200 characters."))
-            email = values.get("email", "").lower()
-            if email:
-                try:
-                    validate_email(email, check_deliverability=False)
-                except EmailNotValidError:
-                    error("email", _("“%(value)s” is not a valid e-mail address.", value=email))
-            phone = values.get("phone", "")
-            if len(phone) > 40:
-                error("phone", _("At most 40 characters."))
-            language = _language_code(values.get("preferred_language", ""))
-            if language is None:
-                error(
-                    "preferred_language",
-                    _(
-                        "Unknown language “%(value)s”; use a code such as en, da, de, it, el, ar.",
-                        value=values["preferred_language"],
-                    ),
-                )
-            consent = values.get("consent", "").lower()
-            if consent in YES:
-                pass
-            elif consent in NO:
-                error("consent", _("Only people who have given their consent can be added."))
-            else:
-                error("consent", _("Write yes or no, not “%(value)s”.", value=values.get("consent", "")))
-            identity = (name.lower(), email)
-            if name and (
-                identity in seen or identity in existing or (not email and any(n == name.lower() for n, _e in existing))
-            ):
-                error("name", _("%(name)s appears twice (in this file or among your participants).", name=name))
-            seen.add(identity)
-            if len(result.errors) == errors_before:
-                result.rows.append(
-                    ParticipantData(name=name, email=email, phone=phone, preferred_language=language or "en")
-                )
-    except csv.Error as exc:
-        result.errors.append(RowError(reader.line_num, "", _("The file is not valid CSV: %(reason)s", reason=str(exc))))
+    result.raw = _read_rows(reader, positions, result)
+    read = [_participant(row) for row in result.raw]
+    checked = services.participant_list_problems(session, organisation, [data for data, _unreadable in read])
+    for row, (data, unreadable), problems in zip(result.raw, read, checked, strict=True):
+        errors = [RowError(row["line"], str(COLUMN_LABELS[c]), message) for c, message in unreadable.items()]
+        errors += [
+            RowError(row["line"], str(COLUMN_LABELS.get(p.field, "")), p.message)
+            for p in problems
+            if p.field not in unreadable
+        ]
+        result.errors.extend(errors)
+        if not errors:
+            result.rows.append(data)
     if not result.raw and not result.errors:
         result.errors.append(RowError(2, "", _("The file has a header but no participants.")))
     return result

@@ -31,7 +31,9 @@ PAGE_SIZE = 50
 REVIEW_STATUSES = (EnrolmentStatus.PENDING, EnrolmentStatus.WAITLISTED)
 
 
-def visible_enrolments_stmt(user: User):
+def visible_enrolments_stmt(user: User) -> sa.Select:
+    """A select of the enrolments ``user`` may see: all for a coordinator, those at their sites
+    for a trainer, their organisation's for a contact. Runs no query by itself."""
     stmt = sa.select(Enrolment)
     if user.role is Role.COORDINATOR:
         return stmt
@@ -40,7 +42,9 @@ def visible_enrolments_stmt(user: User):
     return stmt.where(Enrolment.organisation_id == user.organisation_id)
 
 
-def visible_organisation_ids(user: User):
+def visible_organisation_ids(user: User) -> sa.Select:
+    """A subquery of the ids of the organisations ``user`` may see (as
+    ``visible_enrolments_stmt``), to use in ``Organisation.id.in_(...)``."""
     if user.role is Role.COORDINATOR:
         return sa.select(Organisation.id)
     if user.role is Role.TRAINER:
@@ -49,6 +53,10 @@ def visible_organisation_ids(user: User):
 
 
 def get_organisation_or_404(user: User, org_id: int) -> Organisation:
+    """The organisation ``org_id``, if ``user`` may see it (one query).
+
+    Aborts with 404 when it does not exist or is not theirs to see.
+    """
     organisation = db.session.scalar(
         sa.select(Organisation).where(Organisation.id == org_id, Organisation.id.in_(visible_organisation_ids(user)))
     )
@@ -58,6 +66,11 @@ def get_organisation_or_404(user: User, org_id: int) -> Organisation:
 
 
 def get_enrolment_or_404(user: User, enrolment_id: int) -> Enrolment:
+    """The enrolment ``enrolment_id`` with its organisation, site and programme, if ``user``
+    may see it (one query).
+
+    Aborts with 404 when it does not exist or is not theirs to see.
+    """
     enrolment = db.session.scalar(
         visible_enrolments_stmt(user)
         .where(Enrolment.id == enrolment_id)
@@ -69,6 +82,12 @@ def get_enrolment_or_404(user: User, enrolment_id: int) -> Enrolment:
 
 
 def get_participant_or_404(user: User, org_id: int, participant_id: int) -> Participant:
+    """The participant ``participant_id`` of organisation ``org_id``, if ``user`` may see that
+    organisation (two queries).
+
+    Aborts with 404 when either does not exist, is not theirs to see, or the person belongs
+    to another organisation.
+    """
     organisation = get_organisation_or_404(user, org_id)
     participant = db.session.scalar(
         sa.select(Participant).where(Participant.id == participant_id, Participant.organisation_id == organisation.id)
@@ -78,7 +97,8 @@ def get_participant_or_404(user: User, org_id: int, participant_id: int) -> Part
     return participant
 
 
-def participant_count_subquery():
+def participant_count_subquery() -> sa.ScalarSelect:
+    """A correlated subquery counting an ``Organisation``'s participants, to add as a column."""
     return (
         sa.select(sa.func.count(Participant.id))
         .where(Participant.organisation_id == Organisation.id)
@@ -89,6 +109,9 @@ def participant_count_subquery():
 
 @dataclass
 class EnrolmentFilters:
+    """What the list of organisations is narrowed to: a site, a status, a type, and a text
+    found in the name or city (case ignored)."""
+
     site_id: int | None = None
     status: EnrolmentStatus | None = None
     type: OrganisationType | None = None
@@ -96,7 +119,9 @@ class EnrolmentFilters:
 
 
 def enrolment_list(user: User, filters: EnrolmentFilters, page: int = 1):
-    """Organisations at sites, one row per enrolment, with their participant count; paginated."""
+    """The enrolments ``user`` may see that match ``filters``, newest programme first, then by
+    city and name: one row per enrolment (``(Enrolment, participants)``, with organisation,
+    site and programme loaded), ``PAGE_SIZE`` to a ``Page`` (two queries)."""
     stmt = (
         visible_enrolments_stmt(user)
         .join(Enrolment.organisation)
@@ -123,22 +148,27 @@ def enrolment_list(user: User, filters: EnrolmentFilters, page: int = 1):
 
 @dataclass
 class Page:
+    """One page of a list: its ``items``, its number (from 1), how many pages and items in all."""
+
     items: list
     page: int
     pages: int
     total: int
 
     @property
-    def has_prev(self):
+    def has_prev(self) -> bool:
+        """Whether there is a page before this one."""
         return self.page > 1
 
     @property
-    def has_next(self):
+    def has_next(self) -> bool:
+        """Whether there is a page after this one."""
         return self.page < self.pages
 
 
 def paginate_rows(stmt, page: int, per_page: int = PAGE_SIZE) -> Page:
-    """Paginate a select that returns rows (entity plus extra columns): one count, one query."""
+    """Page ``page`` (from 1; out of range is brought within) of ``per_page`` rows of ``stmt``, a
+    select of rows (an entity plus extra columns): one count and one query."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
@@ -147,7 +177,9 @@ def paginate_rows(stmt, page: int, per_page: int = PAGE_SIZE) -> Page:
 
 
 def review_queue(user: User) -> list[Enrolment]:
-    """Enrolments waiting for a decision at the sites the user reviews, oldest first."""
+    """The enrolments waiting for a decision (pending, then waitlisted) that ``user`` may see,
+    oldest first, with organisation, contacts, competences, site and programme loaded (four
+    queries whatever their number)."""
     return (
         db.session.scalars(
             visible_enrolments_stmt(user)
@@ -168,6 +200,7 @@ def review_queue(user: User) -> list[Enrolment]:
 
 
 def pending_count(user: User) -> int:
+    """How many enrolments ``user`` may see are pending review (one query)."""
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(
             visible_enrolments_stmt(user).where(Enrolment.status == EnrolmentStatus.PENDING).subquery()
@@ -176,6 +209,8 @@ def pending_count(user: User) -> int:
 
 
 def pending_counts_by_site(site_ids: list[int]) -> dict[int, int]:
+    """Pending enrolments per site id, for ``site_ids`` (sites with none are left out; one
+    query, none for no sites). Not scoped: pass ids the user may see."""
     if not site_ids:
         return {}
     rows = db.session.execute(
@@ -187,6 +222,8 @@ def pending_counts_by_site(site_ids: list[int]) -> dict[int, int]:
 
 
 def enrolment_counts(site_id: int) -> Counter:
+    """How many enrolments the site has in each status (``Counter`` by ``EnrolmentStatus``;
+    one query). Not scoped: pass a site the user may see."""
     rows = db.session.execute(
         sa.select(Enrolment.status, sa.func.count()).where(Enrolment.site_id == site_id).group_by(Enrolment.status)
     ).all()
@@ -194,6 +231,8 @@ def enrolment_counts(site_id: int) -> Counter:
 
 
 def organisation_enrolments(organisation: Organisation, user: User) -> list[Enrolment]:
+    """``organisation``'s enrolments that ``user`` may see, newest first, with site, programme
+    and decider loaded (one query)."""
     return db.session.scalars(
         visible_enrolments_stmt(user)
         .where(Enrolment.organisation_id == organisation.id)
@@ -203,7 +242,8 @@ def organisation_enrolments(organisation: Organisation, user: User) -> list[Enro
 
 
 def accepted_sites(organisation_id: int) -> list[Site]:
-    """The sites an organisation is accepted at, with their programmes, oldest first."""
+    """The sites the organisation ``organisation_id`` is accepted at, with their programmes,
+    oldest first (one query)."""
     return db.session.scalars(
         sa.select(Site)
         .join(Enrolment, Enrolment.site_id == Site.id)
@@ -214,6 +254,8 @@ def accepted_sites(organisation_id: int) -> list[Site]:
 
 
 def organisation_competences(organisation: Organisation) -> list[OrganisationCompetence]:
+    """What ``organisation`` offers, then what it needs, by competence name, with the
+    competence loaded (one query)."""
     return db.session.scalars(
         sa.select(OrganisationCompetence)
         .join(OrganisationCompetence.competence)
@@ -224,6 +266,8 @@ def organisation_competences(organisation: Organisation) -> list[OrganisationCom
 
 
 def participants_page(organisation: Organisation, page: int = 1, search: str = "") -> Page:
+    """Page ``page`` of ``organisation``'s participants by name, those whose name contains
+    ``search`` (case ignored) when given; rows of ``(Participant,)`` (two queries)."""
     stmt = sa.select(Participant).where(Participant.organisation_id == organisation.id)
     if search:
         stmt = stmt.where(sa.func.lower(Participant.name).like(f"%{search.strip().lower()}%"))
@@ -231,22 +275,18 @@ def participants_page(organisation: Organisation, page: int = 1, search: str = "
 
 
 def participant_count(organisation: Organisation) -> int:
+    """How many participants ``organisation`` has (one query)."""
     return db.session.scalar(sa.select(sa.func.count()).where(Participant.organisation_id == organisation.id))
 
 
-def participant_identities(organisation: Organisation) -> set[tuple[str, str]]:
-    rows = db.session.execute(
-        sa.select(Participant.name, Participant.email).where(Participant.organisation_id == organisation.id)
-    ).all()
-    return {(name.lower(), (email or "").lower()) for name, email in rows}
-
-
 def competence_catalogue() -> list[Competence]:
+    """The shared competence catalogue, by name (one query; everyone may read it)."""
     return db.session.scalars(sa.select(Competence).order_by(Competence.name)).all()
 
 
 def competence_usage() -> dict[int, tuple[int, int]]:
-    """competence id -> (organisations offering, organisations needing)."""
+    """How many organisations offer and need each competence: competence id -> (offering,
+    needing); unused competences are left out (one query)."""
     rows = db.session.execute(
         sa.select(OrganisationCompetence.competence_id, OrganisationCompetence.direction, sa.func.count()).group_by(
             OrganisationCompetence.competence_id, OrganisationCompetence.direction
@@ -259,7 +299,8 @@ def competence_usage() -> dict[int, tuple[int, int]]:
 
 
 def sites_open_for(organisation: Organisation) -> list[Site]:
-    """Open sites the organisation is not yet enrolled at."""
+    """The sites of programmes that take registrations where ``organisation`` is not enrolled
+    yet, by programme and city, with programmes loaded (one query)."""
     return db.session.scalars(
         sa.select(Site)
         .join(Site.programme)

@@ -56,6 +56,18 @@ def _site_label(site: Site) -> str:
     return f"{site.programme.name} — {site.city}"
 
 
+def _organisation_data(form) -> services.OrganisationData:
+    return services.OrganisationData(
+        name=form.name.data or "",
+        type=form.type.data,
+        sector=form.sector.data or "",
+        city=form.city.data or "",
+        website=form.website.data or "",
+        languages=form.languages.data or [],
+        description=form.description.data or "",
+    )
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @public
 def register():
@@ -71,18 +83,15 @@ def register():
                 raise DomainError(_("Choose a site that takes registrations."), field="site")
             enrolment = services.register_organisation(
                 db.session,
-                site=site,
-                name=form.name.data,
-                type=OrganisationType(form.type.data),
-                sector=form.sector.data or "",
-                city=form.city.data or "",
-                website=form.website.data or "",
-                languages=form.languages.data or [],
-                description=form.description.data or "",
-                contact_name=form.contact_name.data,
-                email=form.email.data,
-                password=form.password.data,
-                locale=get_locale().language,
+                site,
+                services.RegistrationData(
+                    organisation=_organisation_data(form),
+                    contact_name=form.contact_name.data or "",
+                    email=form.email.data or "",
+                    password=form.password.data or "",
+                    consent=form.consent.data,
+                    locale=get_locale().language,
+                ),
             )
         except DomainError as err:
             attach_error(form, err)
@@ -196,21 +205,9 @@ def detail(org_id):
 def edit(org_id):
     organisation = queries.get_organisation_or_404(current_user, org_id)
     form = OrganisationForm(obj=organisation)
-    if request.method == "GET":
-        form.type.data = organisation.type.value
     if form.validate_on_submit():
         try:
-            services.update_organisation(
-                db.session,
-                organisation,
-                name=form.name.data,
-                type=OrganisationType(form.type.data),
-                sector=form.sector.data or "",
-                city=form.city.data or "",
-                website=form.website.data or "",
-                languages=form.languages.data or [],
-                description=form.description.data or "",
-            )
+            services.update_organisation(db.session, organisation, _organisation_data(form))
         except DomainError as err:
             attach_error(form, err)
         else:
@@ -298,10 +295,11 @@ def new_participant(org_id):
 
 def _participant_data(form) -> services.ParticipantData:
     return services.ParticipantData(
-        name=form.name.data,
+        name=form.name.data or "",
         email=form.email.data or "",
         phone=form.phone.data or "",
-        preferred_language=form.preferred_language.data,
+        preferred_language=form.preferred_language.data or "",
+        consent=bool(form.consent and form.consent.data),
     )
 
 
@@ -347,7 +345,7 @@ def import_participants(org_id):
     parsed = None
     if request.form.get("step") == "confirm":
         if confirm.validate_on_submit():
-            parsed = participant_import.parse(confirm.csv_text.data, queries.participant_identities(organisation))
+            parsed = participant_import.parse(db.session, organisation, confirm.csv_text.data)
             if parsed.ok:
                 services.import_participants(db.session, organisation, parsed.rows)
                 flash(_("%(n)d participants imported.", n=len(parsed.rows)), "success")
@@ -356,7 +354,7 @@ def import_participants(org_id):
             abort(400)
     elif upload.validate_on_submit():
         text = participant_import.decode(upload.file.data.read())
-        parsed = participant_import.parse(text, queries.participant_identities(organisation))
+        parsed = participant_import.parse(db.session, organisation, text)
         confirm.csv_text.data = text
     status = 422 if (upload.errors or (parsed and not parsed.ok)) else 200
     return (

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 import sqlalchemy as sa
 
+from oep.core.errors import Conflict, InvalidInput
 from oep.extensions import db
+from oep.organisations import participant_import, services
 from oep.organisations.models import Participant
 
 
@@ -55,12 +58,15 @@ def test_contact_adds_edits_and_removes_a_participant(org_and_contact):
 @pytest.mark.parametrize(
     "data,message",
     [
-        ({"name": "", "preferred_language": "en", "consent": "y"}, "This field is required."),
-        ({"name": "x" * 201, "preferred_language": "en", "consent": "y"}, "longer than 200"),
-        ({"name": "Ok", "email": "not-an-email", "preferred_language": "en", "consent": "y"}, "Invalid email address."),
-        ({"name": "Ok", "preferred_language": "klingon", "consent": "y"}, "Not a valid choice."),
+        ({"name": "", "preferred_language": "en", "consent": "y"}, "A name is required."),
+        ({"name": "x" * 201, "preferred_language": "en", "consent": "y"}, "At most 200 characters."),
+        (
+            {"name": "Ok", "email": "not-an-email", "preferred_language": "en", "consent": "y"},
+            "“not-an-email” is not a valid e-mail address.",
+        ),
+        ({"name": "Ok", "preferred_language": "klingon", "consent": "y"}, "Unknown language “klingon”"),
         ({"name": "Ok", "preferred_language": "en"}, "Only people who have given their consent can be added."),
-        ({"name": "Ok", "phone": "1" * 41, "preferred_language": "en", "consent": "y"}, "longer than 40"),
+        ({"name": "Ok", "phone": "1" * 41, "preferred_language": "en", "consent": "y"}, "At most 40 characters."),
     ],
 )
 def test_bad_participant_input_is_refused_clearly(org_and_contact, data, message):
@@ -223,3 +229,121 @@ def test_trainer_reads_but_does_not_edit_participants(client, make):
     page = client.get(f"/organisations/{organisation.id}/participants").get_data(as_text=True)
     assert "Visible Person" in page and "Add a participant" not in page
     assert client.get(f"/organisations/{organisation.id}/participants/new").status_code == 403
+
+
+# --- one set of rules: the page, the CSV import and the service refuse alike --------------------
+
+
+def field_errors(page: str, field: str) -> str:
+    """The messages shown next to a form field."""
+    match = re.search(rf'id="{field}-errors">(.*?)</small>', page, re.S)
+    return match.group(1) if match else ""
+
+
+SAME_REFUSALS = {
+    "no consent": ({"consent": False}, "consent", "Only people who have given their consent can be added."),
+    "bad e-mail": ({"email": "amina@"}, "email", "“amina@” is not a valid e-mail address."),
+    "unknown language": (
+        {"preferred_language": "klingon"},
+        "preferred_language",
+        "Unknown language “klingon”; use a code such as en, da, de, it, el, ar.",
+    ),
+    "long name": ({"name": "A" * 201}, "name", "At most 200 characters."),
+    "long phone": ({"phone": "1" * 41}, "phone", "At most 40 characters."),
+    "no name": ({"name": "  "}, "name", "A name is required."),
+}
+
+
+@pytest.mark.parametrize("changes,field,message", SAME_REFUSALS.values(), ids=SAME_REFUSALS.keys())
+def test_the_page_the_csv_import_and_the_service_refuse_alike(org_and_contact, changes, field, message):
+    organisation, client = org_and_contact
+    person = {
+        "name": "Amina Haddad",
+        "email": "amina@example.org",
+        "phone": "+45 1234",
+        "preferred_language": "ar",
+        "consent": True,
+        **changes,
+    }
+
+    form = {k: v for k, v in person.items() if k != "consent"} | ({"consent": "y"} if person["consent"] else {})
+    page = client.post(f"/organisations/{organisation.id}/participants/new", data=form)
+    assert page.status_code == 422
+    assert field_errors(page.get_data(as_text=True), field) == message
+
+    row = ",".join([person["name"], person["email"], person["phone"], person["preferred_language"]])
+    csv = f"name,email,phone,preferred_language,consent\n{row},{'yes' if person['consent'] else 'no'}\n"
+    column = str(participant_import.COLUMN_LABELS[field])
+    imported = upload(client, organisation, csv)
+    assert imported.status_code == 422
+    assert f"Line 2, column “{column}”: {message}" in imported.get_data(as_text=True)
+
+    with pytest.raises(InvalidInput) as refused:
+        services.add_participant(db.session, organisation, services.ParticipantData(**person))
+    assert (refused.value.field, refused.value.message) == (field, message)
+    assert participant_count() == 0
+
+
+def test_someone_already_listed_is_refused_alike(org_and_contact, make):
+    organisation, client = org_and_contact
+    make.participant(organisation, name="Amina Haddad", email="amina@example.org")
+    message = "Amina Haddad is already one of your participants."
+
+    page = client.post(
+        f"/organisations/{organisation.id}/participants/new",
+        data={"name": "amina  haddad", "email": "AMINA@example.org", "preferred_language": "ar", "consent": "y"},
+    )
+    assert field_errors(page.get_data(as_text=True), "name") == message.replace("Amina Haddad", "amina haddad")
+    imported = upload(client, organisation, "name,email,consent\nAmina Haddad,amina@example.org,yes\n")
+    assert f"Line 2, column “Name”: {message}" in imported.get_data(as_text=True)
+    with pytest.raises(Conflict) as refused:
+        services.add_participant(
+            db.session, organisation, services.ParticipantData("Amina Haddad", "amina@example.org", consent=True)
+        )
+    assert (refused.value.field, refused.value.message) == ("name", message)
+    assert participant_count() == 1
+
+
+def test_the_page_shows_every_problem_at_once(org_and_contact):
+    organisation, client = org_and_contact
+    response = client.post(
+        f"/organisations/{organisation.id}/participants/new",
+        data={"name": "", "email": "nope", "phone": "1" * 41, "preferred_language": "xx"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert field_errors(page, "name") == "A name is required."
+    assert field_errors(page, "email") == "“nope” is not a valid e-mail address."
+    assert field_errors(page, "phone") == "At most 40 characters."
+    assert field_errors(page, "preferred_language").startswith("Unknown language “xx”")
+    assert field_errors(page, "consent") == "Only people who have given their consent can be added."
+
+
+def test_the_import_service_refuses_a_bad_list_on_its_own(make):
+    organisation = make.organisation(make.site())
+    rows = [
+        services.ParticipantData("Amina Haddad", consent=True),
+        services.ParticipantData("Jonas Berg"),  # no consent
+    ]
+    with pytest.raises(InvalidInput) as refused:
+        services.import_participants(db.session, organisation, rows)
+    assert refused.value.field == "consent"
+    twice = [services.ParticipantData("Jonas Berg", consent=True), services.ParticipantData("jonas berg", consent=True)]
+    with pytest.raises(InvalidInput, match="jonas berg appears twice in this list."):
+        services.import_participants(db.session, organisation, twice)
+    assert participant_count() == 0
+
+
+def test_an_edit_keeps_the_recorded_consent_and_the_rules(org_and_contact, make):
+    organisation, client = org_and_contact
+    person = make.participant(organisation, name="Amina Haddad")
+    response = client.post(
+        f"/organisations/{organisation.id}/participants/{person.id}/edit",
+        data={"name": "Amina Haddad", "email": "amina@", "preferred_language": "ar"},
+    )
+    assert field_errors(response.get_data(as_text=True), "email") == "“amina@” is not a valid e-mail address."
+    response = client.post(
+        f"/organisations/{organisation.id}/participants/{person.id}/edit",
+        data={"name": "Amina Haddad", "email": "amina@example.org", "preferred_language": "ar"},
+    )
+    assert response.status_code == 302 and person.email == "amina@example.org"

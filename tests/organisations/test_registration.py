@@ -3,12 +3,16 @@ and the consent given, all or nothing."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
 from oep.accounts.models import Role, User
+from oep.core.errors import InvalidInput
 from oep.extensions import db
-from oep.organisations.models import Consent, Enrolment, EnrolmentStatus, Organisation
+from oep.organisations import services
+from oep.organisations.models import Consent, Enrolment, EnrolmentStatus, Organisation, OrganisationType
 
 
 def form_data(site_id, **overrides):
@@ -80,19 +84,19 @@ def test_form_shows_the_exact_consent_text_it_records(client, make):
 
 BAD_INPUT = [
     ({"name": ""}, "name", "This field is required."),
-    ({"name": "x" * 201}, "name", "Field cannot be longer than 200 characters."),
+    ({"name": "x" * 201}, "name", "At most 200 characters."),
     ({"type": ""}, "type", "Choose a type."),
-    ({"type": "spaceship"}, "type", "Not a valid choice."),
+    ({"type": "spaceship"}, "type", "Choose a type."),
     ({"website": "not a url at all"}, "website", "Enter a web address"),
-    ({"description": "x" * 1001}, "description", "At most 1000 characters."),
-    ({"email": "hodan-at-example"}, "email", "Invalid email address."),
+    ({"description": "x" * 1001}, "description", "At most 1,000 characters."),
+    ({"email": "hodan-at-example"}, "email", "“hodan-at-example” is not a valid e-mail address."),
     ({"contact_name": ""}, "contact_name", "This field is required."),
     ({"password": "short", "confirm": "short"}, "password", "at least 10 characters"),
     ({"confirm": "something else"}, "confirm", "The two passwords differ."),
     ({"consent": None}, "consent", "only register you with your consent"),
     ({"site": "0"}, "site", "Choose a site."),
     ({"site": "abc"}, "site", "Choose a site."),
-    ({"languages": ["xx"]}, "languages", "not a valid choice"),
+    ({"languages": ["xx"]}, "languages", "Unknown language “xx”"),
 ]
 
 
@@ -150,3 +154,64 @@ def test_register_link_preselects_the_site(client, make):
     site = make.site(city="Kassel")
     page = client.get(f"/register?site={site.id}").get_data(as_text=True)
     assert f'<option selected value="{site.id}">' in page or f'value="{site.id}" selected' in page
+
+
+def registration(**changes) -> services.RegistrationData:
+    organisation = services.OrganisationData(
+        name="Somali Women's Association", type=OrganisationType.MIGRANT_ASSOCIATION, languages=["so", "da"]
+    )
+    data = services.RegistrationData(
+        organisation=organisation,
+        contact_name="Hodan Ali",
+        email="hodan@example.org",
+        password="a sound password",
+        consent=True,
+    )
+    for name, value in changes.items():  # the two have no field name in common
+        setattr(organisation if hasattr(organisation, name) else data, name, value)
+    return data
+
+
+@pytest.mark.parametrize(
+    "form,changes,field,message",
+    [
+        ({"consent": None}, {"consent": False}, "consent", "The programme can only register you with your consent."),
+        (
+            {"website": "http://not a site"},
+            {"website": "http://not a site"},
+            "website",
+            "Enter a web address such as https://example.org.",
+        ),
+        ({"sector": "x" * 121}, {"sector": "x" * 121}, "sector", "At most 120 characters."),
+        ({"contact_name": " "}, {"contact_name": " "}, "contact_name", "This field is required."),
+    ],
+    ids=["consent", "website", "sector", "contact"],
+)
+def test_the_registration_page_and_the_service_refuse_alike(client, make, form, changes, field, message):
+    site = make.site()
+    response = client.post("/register", data=form_data(site.id, **form))
+    assert response.status_code == 422
+    assert re.search(rf'id="{field}-errors">\s*{re.escape(message)}', response.get_data(as_text=True))
+    with pytest.raises(InvalidInput) as refused:
+        services.register_organisation(db.session, site, registration(**changes), notify=False)
+    assert (refused.value.field, refused.value.message) == (field, message)
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_the_profile_page_and_the_service_refuse_alike(client, make):
+    organisation = make.organisation(make.site(), name="Casa dei Popoli")
+    client.login(make.contact_of(organisation))
+    response = client.post(
+        f"/organisations/{organisation.id}/edit",
+        data={"name": "Casa dei Popoli", "type": "cso", "website": "casa", "languages": ["it", "zz"]},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Enter a web address such as https://example.org." in page
+    assert "Unknown language “zz”" in page
+    data = services.OrganisationData(name="Casa dei Popoli", type=OrganisationType.CSO, website="casa")
+    with pytest.raises(InvalidInput, match="Enter a web address such as https://example.org."):
+        services.update_organisation(db.session, organisation, data)
+    data.website, data.name = "casadeipopoli.example.org", "  Casa  dei Popoli APS "
+    services.update_organisation(db.session, organisation, data)
+    assert (organisation.name, organisation.website) == ("Casa dei Popoli APS", "https://casadeipopoli.example.org")
