@@ -3,9 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired
 
-from oep.core.forms import options, strip
+from oep.core.forms import Hint, options, strip
 from oep.feedback.models import QUESTIONS
 
 RATING_CHOICES = options((n, str(n)) for n in range(1, 6))
@@ -44,7 +44,9 @@ class FeedbackForm(FlaskForm):
         validators=[InputRequired(message=_l("Choose a rating from 1 to 5."))],
     )
     comment = TextAreaField(
-        _l("Anything you would like to tell the trainers? (optional)"), filters=[strip], validators=[Length(max=2000)]
+        _l("Anything you would like to tell the trainers? (optional)"),
+        filters=[strip],
+        validators=[Hint(maxlength=2000)],
     )
     sign = BooleanField(_l("Show my name with my answer (otherwise it stays anonymous)"))
 

@@ -22,6 +22,9 @@ END_ASSESSMENT_OPENS = timedelta(days=42)
 
 @dataclass
 class FeedbackSummary:
+    """A session's feedback: how many ``answers``, each question's average rating (1-5; None
+    without answers) and distribution (how many gave 1, 2, 3, 4, 5), and the comments."""
+
     answers: int
     averages: dict[str, float | None]
     distribution: dict[str, list[int]]  # per question: how many gave 1, 2, 3, 4, 5
@@ -29,7 +32,9 @@ class FeedbackSummary:
 
 
 def session_summary(sched: ScheduledSession) -> FeedbackSummary:
-    """A session's feedback in two queries: counts per rating, and the comments."""
+    """``sched``'s feedback: the ratings counted per question, and the comments (newest first,
+    with who signed them). One query per question and one for the comments. Not scoped: pass
+    a session the user may see."""
     distribution = {q: [0] * 5 for q in QUESTIONS}
     answers = 0
     for q in QUESTIONS:
@@ -67,7 +72,8 @@ class AssessmentRound:
 
 
 def site_finished(site_ids: list[int]) -> bool:
-    """Whether the sites have held course sessions and have none left to hold."""
+    """Whether the sites ``site_ids`` have held course sessions and have none left to hold
+    (tentative or confirmed); one query."""
     rows = dict(
         db.session.execute(
             sa.select(ScheduledSession.status, sa.func.count())
@@ -80,6 +86,10 @@ def site_finished(site_ids: list[int]) -> bool:
 
 
 def assessment_rounds(organisation: Organisation, today: date) -> list[AssessmentRound]:
+    """``organisation``'s self-assessment in each programme it is accepted in: the ratings given
+    at the start and the end, and whether the end is open on ``today`` (a calendar date;
+    ``END_ASSESSMENT_OPENS`` before the programme ends, or once its sites have held all their
+    course sessions). Two queries, and one per programme whose end is not open by date yet."""
     sites = accepted_sites(organisation.id)
     by_programme: dict[int, list[Site]] = {}
     for site in sites:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from oep.attendance.models import Attendance
 from oep.core.db import utcnow
 from oep.core.errors import Conflict, InvalidInput
+from oep.core.validation import Problems
 from oep.feedback.models import QUESTIONS, AssessmentPhase, SelfAssessment, SessionFeedback
 from oep.organisations.models import CompetenceDirection, Organisation, OrganisationCompetence, Participant
 from oep.programmes.models import Programme
@@ -24,6 +25,8 @@ from oep.scheduling.services import is_expected
 
 #: Feedback is taken from the session's start until this long after its end.
 FEEDBACK_OPEN_FOR = timedelta(days=14)
+#: The longest comment a person may leave (a few paragraphs).
+COMMENT_MAX_LENGTH = 2000
 
 
 def _serializer() -> URLSafeSerializer:
@@ -36,6 +39,7 @@ def feedback_token(sched: ScheduledSession) -> str:
 
 
 def check_token(sched: ScheduledSession, token: str) -> bool:
+    """Whether ``token`` is the key of ``sched``'s feedback link (``feedback_token``)."""
     try:
         return _serializer().loads(token or "") == sched.uid
     except BadSignature:
@@ -50,6 +54,11 @@ def respondent_key(sched: ScheduledSession, participant: Participant) -> str:
 
 
 def ensure_open(sched: ScheduledSession) -> None:
+    """Refuse feedback on ``sched`` unless it is taken now: from the session's start until
+    ``FEEDBACK_OPEN_FOR`` (14 days) after its end, compared in UTC.
+
+    Raises ``Conflict`` when the session was cancelled, has not started, or closed for feedback.
+    """
     now = utcnow()
     if sched.is_cancelled:
         raise Conflict(_("This session was cancelled."))
@@ -67,6 +76,15 @@ def submit(
     comment: str,
     signed: bool = False,
 ) -> SessionFeedback:
+    """Record ``participant``'s answer about ``sched``: ``ratings`` maps each of ``QUESTIONS``
+    ("useful", "clear", "organised") to 1 (poor) ... 5 (excellent); ``comment`` is optional.
+    The answer is anonymous (keyed by ``respondent_key``) unless ``signed``. Returns it.
+
+    Raises ``Conflict`` when feedback is not open (``ensure_open``), the person was neither
+    marked at nor expected for the session, or has answered already (also when two answers
+    race); ``InvalidInput`` for a question without a rating from 1 to 5 (field: the question)
+    or a comment longer than ``COMMENT_MAX_LENGTH`` characters (field ``comment``).
+    """
     ensure_open(sched)
 
     attended = session.scalar(
@@ -74,10 +92,14 @@ def submit(
     )
     if not attended and not is_expected(session, sched, participant):
         raise Conflict(_("Your name is not on this session's list."))
+    problems = Problems()
     for question in QUESTIONS:
-        value = ratings.get(question)
-        if value not in (1, 2, 3, 4, 5):
-            raise InvalidInput(_("Choose a rating from 1 to 5 for every question."), field=question)
+        problems.choice(
+            question, ratings.get(question), (1, 2, 3, 4, 5), _("Choose a rating from 1 to 5 for every question.")
+        )
+    comment = (comment or "").strip()
+    problems.text("comment", comment, COMMENT_MAX_LENGTH)
+    problems.raise_if_any()
     key = respondent_key(sched, participant)
     if session.scalar(
         sa.select(SessionFeedback.id).where(SessionFeedback.session_id == sched.id, SessionFeedback.respondent == key)
@@ -87,7 +109,7 @@ def submit(
         session_id=sched.id,
         respondent=key,
         participant_id=participant.id if signed else None,
-        comment=(comment or "").strip()[:2000],
+        comment=comment,
         **{q: ratings[q] for q in QUESTIONS},
     )
     try:
@@ -98,7 +120,9 @@ def submit(
     return feedback
 
 
-def needs_of(session: Session, organisation: Organisation):
+def needs_of(session: Session, organisation: Organisation) -> list[OrganisationCompetence]:
+    """The competences ``organisation`` declared it needs (what it rates itself on), by
+    competence id."""
     return session.scalars(
         sa.select(OrganisationCompetence)
         .where(
@@ -117,8 +141,16 @@ def save_self_assessment(
     ratings: dict[int, int],
     end_open: bool,
 ) -> list[SelfAssessment]:
-    """Ratings 1-5 on each competence the organisation needs (others are refused). The end
-    ratings are taken only once the end assessment is open (``end_open``)."""
+    """Save ``organisation``'s self-assessment in ``programme`` at ``phase`` (start or end):
+    ``ratings`` maps competence ids to 1 ("we are just starting") ... 5 ("we could teach it"),
+    for competences the organisation needs; a rating given before is replaced. The end ratings are taken only once
+    the end assessment is open (``end_open``, see ``queries.assessment_rounds``). Returns the
+    saved ratings.
+
+    Raises ``Conflict`` when the end assessment is not open yet or the organisation has
+    declared no needs, and ``InvalidInput`` (no field) when nothing is rated, a competence it
+    does not need is rated, or a rating is not 1 to 5.
+    """
     if phase is AssessmentPhase.END and not end_open:
         raise Conflict(_("The end-of-programme assessment is not open yet."))
     if not ratings:

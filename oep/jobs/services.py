@@ -72,9 +72,12 @@ def submit(session: Session, kind: str, params: dict, title: str, by) -> Job:
 
 
 class Progress:
-    """What a handler uses to report: the total, each item done, failures with reasons."""
+    """What a handler uses to report: the total, each item done, failures with reasons. Each
+    report is committed at once on its own connection, so the progress bar moves while the
+    handler's own transaction is still open."""
 
     def __init__(self, job_id: str):
+        """Report on the job ``job_id``."""
         self.job_id = job_id
 
     def _update(self, **changes) -> None:
@@ -85,9 +88,12 @@ class Progress:
             own.commit()
 
     def start(self, total: int) -> None:
+        """Say how many items the job will go through (``total``), none done yet."""
         self._update(total=total, done=0)
 
     def advance(self, done: int, failures: list[dict] | None = None) -> None:
+        """Count ``done`` more items as gone through, and record ``failures`` (dicts with the
+        ``item`` concerned and the ``reason``, sentences a person reads) with them."""
         with Session(db.engine) as own:
             job = own.get(Job, self.job_id)
             job.done = min(job.done + done, max(job.total, job.done + done))
@@ -97,7 +103,10 @@ class Progress:
 
 
 def run(job_id: str) -> None:
-    """Run a job to its end, in the current app context (a thread or a worker process)."""
+    """Run the job ``job_id`` to its end, in the current app context (a thread or a worker
+    process): its status goes running, then done with the handler's result, or failed with
+    the error (logged) when the handler raises. A job that is not queued (unknown, or taken by
+    another worker) is skipped. Raises nothing."""
     with Session(db.engine) as own:
         job = own.get(Job, job_id)
         if job is None or job.status is not JobStatus.QUEUED:
@@ -150,18 +159,24 @@ def _run_in_thread(app, job_id: str) -> None:
 
 
 def redis_connection(app):
+    """A Redis client for ``app``'s REDIS_URL."""
     from redis import Redis  # lazy: only installations with OEP_REDIS_URL talk to Redis
 
     return Redis.from_url(app.config["REDIS_URL"])
 
 
 def queue(app):
+    """The RQ queue (JOB_QUEUE on REDIS_URL) ``app``'s jobs go to, each given JOB_TIMEOUT
+    seconds."""
     from rq import Queue  # lazy: rq is only needed with Redis (start-up time of every process)
 
     return Queue(app.config["JOB_QUEUE"], connection=redis_connection(app), default_timeout=app.config["JOB_TIMEOUT"])
 
 
 def dispatch(app, job_id: str) -> None:
+    """Hand the job ``job_id`` to ``app``'s backend: the RQ queue when REDIS_URL is set, else a
+    thread of the web process (one at a time). Called after the commit that wrote the job;
+    raises what the backend raises (e.g. Redis unreachable)."""
     if app.config.get("REDIS_URL"):
         queue(app).enqueue(QUEUED_FUNCTION, job_id, job_id=job_id, job_timeout=app.config["JOB_TIMEOUT"])
         log.info("Job %s queued on Redis", job_id)
