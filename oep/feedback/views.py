@@ -14,7 +14,7 @@ from oep.attendance.queries import qr_svg, roster_for_checkin
 from oep.core import throttle
 from oep.core.access import public, roles_required
 from oep.core.db import utcnow
-from oep.core.errors import DomainError
+from oep.core.errors import DomainError, InvalidInput
 from oep.core.forms import attach_error, render_form
 from oep.extensions import db
 from oep.feedback import queries, services
@@ -71,7 +71,8 @@ def answer(uid):
             )
         except DomainError as err:
             db.session.rollback()
-            throttle.record(key)
+            if not isinstance(err, InvalidInput):  # a slip in the form is not counted
+                throttle.record(key)
             attach_error(form, err)
         else:
             return render_template("feedback/thanks.html", **context)

@@ -10,9 +10,10 @@ import pytest
 import sqlalchemy as sa
 
 from oep.core.db import utcnow
+from oep.core.errors import InvalidInput
 from oep.extensions import db
 from oep.feedback.models import SessionFeedback
-from oep.feedback.services import feedback_token
+from oep.feedback.services import feedback_token, submit
 from oep.organisations.models import EnrolmentStatus
 
 
@@ -299,7 +300,11 @@ def test_a_refused_answer_can_be_corrected(client, held_session):
 
 def test_too_long_a_comment_is_refused(client, held_session):
     sched, amina, _ = held_session
-    assert answer(client, sched, amina, comment="x" * 2001).status_code == 422
+    page = answer(client, sched, amina, comment="x" * 2001)
+    assert page.status_code == 422 and "At most 2,000 characters." in page.get_data(as_text=True)
+    with pytest.raises(InvalidInput) as refused:
+        submit(db.session, sched, amina, {"useful": 4, "clear": 4, "organised": 4}, "x" * 2001)
+    assert (refused.value.field, refused.value.message) == ("comment", "At most 2,000 characters.")
     assert answers() == []
 
 
@@ -321,6 +326,8 @@ def test_slips_in_the_form_do_not_count_towards_the_pause(client, held_session):
     sched, amina, _ = held_session
     for _ in range(40):
         assert answer(client, sched, amina, useful="abc").status_code == 422
+    for _ in range(40):  # refused by the service, for what was typed rather than who sent it
+        assert answer(client, sched, amina, comment="x" * 2001).status_code == 422
     assert answer(client, sched, amina).status_code == 200
     assert len(answers()) == 1
 
