@@ -301,7 +301,7 @@ def test_a_site_takes_trainers_only(make):
         services.create_site(db.session, programme, services.SiteData(**SITE_FORM, trainer_ids=[coordinator.id + 99]))
 
 
-@pytest.mark.parametrize("hours", ["0", "0.4", "1000"])
+@pytest.mark.parametrize("hours", ["0", "0.4", "1000", "NaN", "Infinity"])
 def test_a_module_rule_is_the_same_on_the_page_and_in_the_service(client, make, hours):
     programme = make.programme()
     client.login(make.coordinator())
