@@ -71,6 +71,16 @@ def attach_error(form, error: DomainError) -> None:
             form.form_errors.append(problem.message)
 
 
+def show_problems(form, problems) -> None:
+    """Show a service's ``problems`` (``oep.core.validation.Problems``) on ``form`` when the
+    form could not read some of its fields, next to the fields without a message of their own:
+    the person sees every problem at once rather than one round after another."""
+    for problem in problems:
+        field = getattr(form, problem.field, None) if problem.field else None
+        if field is None or not field.errors:
+            attach_error(form, problem)
+
+
 def render_form(template: str, form, **context):
     """Render a page with a form; a form with errors is answered with 422, so the request's
     transaction is rolled back and nothing half-written is kept."""

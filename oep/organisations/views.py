@@ -10,7 +10,7 @@ from flask_login import current_user, login_user
 from oep.accounts.models import Role
 from oep.core.access import public, roles_required
 from oep.core.errors import DomainError
-from oep.core.forms import attach_error, options, render_form
+from oep.core.forms import attach_error, options, render_form, show_problems
 from oep.extensions import db
 from oep.organisations import participant_import, queries, services
 from oep.organisations.consent import participant_consent_text, registration_consent_text
@@ -68,6 +68,17 @@ def _organisation_data(form) -> services.OrganisationData:
     )
 
 
+def _registration_data(form: RegistrationForm) -> services.RegistrationData:
+    return services.RegistrationData(
+        organisation=_organisation_data(form),
+        contact_name=form.contact_name.data or "",
+        email=form.email.data or "",
+        password=form.password.data or "",
+        consent=form.consent.data,
+        locale=get_locale().language,
+    )
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @public
 def register():
@@ -81,18 +92,7 @@ def register():
         try:
             if site is None:
                 raise DomainError(_("Choose a site that takes registrations."), field="site")
-            enrolment = services.register_organisation(
-                db.session,
-                site,
-                services.RegistrationData(
-                    organisation=_organisation_data(form),
-                    contact_name=form.contact_name.data or "",
-                    email=form.email.data or "",
-                    password=form.password.data or "",
-                    consent=form.consent.data,
-                    locale=get_locale().language,
-                ),
-            )
+            enrolment = services.register_organisation(db.session, site, _registration_data(form))
         except DomainError as err:
             attach_error(form, err)
         else:
@@ -106,6 +106,8 @@ def register():
                 "success",
             )
             return redirect(url_for("organisations.detail", org_id=enrolment.organisation_id))
+    elif form.is_submitted():
+        show_problems(form, services.registration_problems(_registration_data(form)))
     return render_form("organisations/register.html", form, sites=sites, consent_text=registration_consent_text())
 
 

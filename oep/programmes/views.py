@@ -9,7 +9,7 @@ from flask_login import current_user
 from oep.accounts.models import Role
 from oep.core.access import public, roles_required
 from oep.core.errors import DomainError
-from oep.core.forms import attach_error, render_form
+from oep.core.forms import attach_error, render_form, show_problems
 from oep.core.uploads import store_image, stored_path
 from oep.extensions import db
 from oep.organisations import queries as org_queries
@@ -22,7 +22,9 @@ bp = Blueprint("programmes", __name__, url_prefix="/programmes")
 STAFF = (Role.COORDINATOR, Role.TRAINER)
 
 
-def _programme_data(form: ProgrammeForm) -> services.ProgrammeData:
+def _programme_data(form: ProgrammeForm, store_pictures: bool = False) -> services.ProgrammeData:
+    """The form's values; uploaded pictures are stored (and named in the data) only when
+    ``store_pictures``, once the form has read everything."""
     return services.ProgrammeData(
         name=form.name.data or "",
         description=form.description.data or "",
@@ -41,10 +43,10 @@ def _programme_data(form: ProgrammeForm) -> services.ProgrammeData:
         certificate_signatory_name=form.certificate_signatory_name.data or "",
         certificate_signatory_title=form.certificate_signatory_title.data or "",
         funder_acknowledgement=form.funder_acknowledgement.data or "",
-        emblem_file=store_image(form.emblem.data, "emblem") if form.emblem.data else None,
+        emblem_file=store_image(form.emblem.data, "emblem") if store_pictures and form.emblem.data else None,
         certificate_signature_file=(
             store_image(form.certificate_signature.data, "certificate_signature")
-            if form.certificate_signature.data
+            if store_pictures and form.certificate_signature.data
             else None
         ),
     )
@@ -65,12 +67,14 @@ def new():
         form.languages.data = ["en"]
     if form.validate_on_submit():
         try:
-            programme = services.create_programme(db.session, _programme_data(form))
+            programme = services.create_programme(db.session, _programme_data(form, store_pictures=True))
         except DomainError as err:
             attach_error(form, err)
         else:
             flash(_("Programme “%(name)s” created. Now add its sites and modules.", name=programme.name), "success")
             return redirect(url_for("programmes.detail", programme_id=programme.id))
+    elif form.is_submitted():
+        show_problems(form, services.programme_problems(_programme_data(form)))
     return render_form("programmes/programme_form.html", form, programme=None)
 
 
@@ -98,12 +102,14 @@ def edit(programme_id):
     form = ProgrammeForm(obj=programme)
     if form.validate_on_submit():
         try:
-            services.update_programme(db.session, programme, _programme_data(form))
+            services.update_programme(db.session, programme, _programme_data(form, store_pictures=True))
         except DomainError as err:
             attach_error(form, err)
         else:
             flash(_("Programme saved."), "success")
             return redirect(url_for("programmes.detail", programme_id=programme.id))
+    elif form.is_submitted():
+        show_problems(form, services.programme_problems(_programme_data(form)))
     return render_form("programmes/programme_form.html", form, programme=programme)
 
 
@@ -287,6 +293,8 @@ def new_module(programme_id):
         else:
             flash(_("Module added."), "success")
             return redirect(url_for("programmes.detail", programme_id=programme.id) + "#modules")
+    elif form.is_submitted():
+        show_problems(form, services.module_problems(_module_data(form)))
     return render_form("programmes/module_form.html", form, programme=programme, module=None)
 
 
@@ -303,6 +311,8 @@ def edit_module(module_id):
         else:
             flash(_("Module saved."), "success")
             return redirect(url_for("programmes.detail", programme_id=module.programme_id) + "#modules")
+    elif form.is_submitted():
+        show_problems(form, services.module_problems(_module_data(form)))
     return render_form("programmes/module_form.html", form, programme=module.programme, module=module)
 
 

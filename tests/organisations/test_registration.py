@@ -215,3 +215,17 @@ def test_the_profile_page_and_the_service_refuse_alike(client, make):
     data.website, data.name = "casadeipopoli.example.org", "  Casa  dei Popoli APS "
     services.update_organisation(db.session, organisation, data)
     assert (organisation.name, organisation.website) == ("Casa dei Popoli APS", "https://casadeipopoli.example.org")
+
+
+def test_every_problem_is_shown_at_once(client, make):
+    site = make.site()
+    response = client.post("/register", data=form_data(site.id, confirm="a different one", consent=None, name=""))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for field, message in [
+        ("confirm", "The two passwords differ."),
+        ("consent", "The programme can only register you with your consent."),
+        ("name", "This field is required."),
+    ]:
+        assert re.search(rf'id="{field}-errors">\s*{re.escape(message)}', page), field
+    assert counts() == (0, 0, 0, 0)

@@ -328,3 +328,17 @@ def test_a_committee_member_represents_a_group(client, make):
         services.update_committee_member(
             db.session, member, services.CommitteeMemberData(name="Marco", organisation="x" * 201, category=None)
         )
+
+
+def test_a_value_the_form_cannot_read_does_not_hide_the_other_problems(client, make):
+    client.login(make.coordinator())
+    page = client.post(
+        "/programmes/new", data=programme_form(name="", starts_on="15/01/2027", checkin_code_seconds="5")
+    )
+    text = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert field_errors(text, "starts_on") == "Not a valid date value."  # read by the form, said once
+    assert field_errors(text, "name") == "This field is required."
+    assert field_errors(text, "checkin_code_seconds") == "Enter a number between 10 and 600."
+    page = client.post(f"/programmes/{make.programme().id}/modules/new", data={"title": "", "hours": "six"})
+    assert field_errors(page.get_data(as_text=True), "title") == "This field is required."
