@@ -27,7 +27,7 @@ translations: $(VENV)/.installed
 extract-messages: $(VENV)/.installed
 ## Sorted, with file names but no line numbers: a change adds or removes only its own entries,
 ## so that branches translating different strings merge without conflicts.
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-location=file --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _nl:1,2 -k lazy_ngettext:1,2 --add-location=file --sort-output \
 		-o oep/translations/messages.pot .
 	$(BIN)/pybabel update -i oep/translations/messages.pot -d oep/translations --no-fuzzy-matching \
 		--ignore-obsolete

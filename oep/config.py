@@ -91,7 +91,10 @@ class DefaultConfig:
     BADGE_ISSUER_NAME = "OEP"
     STATUS_LIST_ATTEMPTS = 120
 
-    LANGUAGES = ["en", "da", "de", "it", "el"]
+    #: The interface languages, in the order the language switch shows them. The same list
+    #: gives the languages of certificates, reports and mails. Adding one: put its catalogue in
+    #: oep/translations/<code>/ and its code here (README, "Translations").
+    LANGUAGES = ["en", "da", "de", "it", "el", "sv", "ar", "uk"]
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
 

@@ -16,6 +16,7 @@ from oep.accounts.models import Role, User, new_session_token
 from oep.core import throttle
 from oep.core.db import utcnow
 from oep.core.errors import Conflict, DomainError, InvalidInput
+from oep.core.i18n import is_interface_language, supported_language
 from oep.core.mail import send_template
 from oep.core.validation import Problems, column_length, email_address
 
@@ -262,20 +263,40 @@ def request_password_reset(session: Session, email: str, ip: str | None = None) 
     )
 
 
-def invite_user(session: Session, *, email: str, name: str, role: Role, invited_by: User, sites=()) -> User:
+def invitation_language(invited_by: User, sites=(), requested: str | None = None) -> str:
+    """The language of an invitation and of the invitee's account: ``requested`` if it is an
+    interface language; else the local language of the invitee's sites when they share one
+    that is an interface language; else the inviter's language."""
+    if is_interface_language(requested):
+        return requested
+    site_languages = {site.local_language for site in sites}
+    if len(site_languages) == 1 and is_interface_language(next(iter(site_languages))):
+        return next(iter(site_languages))
+    return supported_language(invited_by.locale)
+
+
+def invite_user(
+    session: Session, *, email: str, name: str, role: Role, invited_by: User, sites=(), locale: str | None = None
+) -> User:
     """Create a trainer or coordinator account without a password and mail them a link to
-    choose one (valid INVITATION_MAX_AGE seconds, a week by default), in the inviting person's
-    language. A trainer is given ``sites`` (``Site`` objects); others ignore them. Returns the
-    new user.
+    choose one (valid INVITATION_MAX_AGE seconds, a week by default), in ``locale`` (an
+    interface language's code; None or "": see ``invitation_language``), which becomes the
+    account's language. A trainer is given ``sites`` (``Site`` objects); others ignore them.
+    Returns the new user.
 
     Raises ``InvalidInput`` (field ``role``) for an organisation contact (they register through
-    the public form), and as ``create_user`` does.
+    the public form), (field ``language``) for a language that is not an interface language,
+    and as ``create_user`` does.
     """
     if role is Role.CONTACT:
         raise InvalidInput(_("Organisation contacts register through the public form."), field="role")
-    user = create_user(session, email=email, name=name, role=role, locale=invited_by.locale)
+    if locale and not is_interface_language(locale):
+        raise InvalidInput(_("Choose one of the interface languages."), field="language")
+    sites = list(sites) if role is Role.TRAINER else []
+    language = invitation_language(invited_by, sites, locale)
+    user = create_user(session, email=email, name=name, role=role, locale=language)
     if role is Role.TRAINER:
-        user.sites = list(sites)
+        user.sites = sites
     link = external_url("accounts.accept_invitation", token=make_token(user, "invite"))
     send_template(
         session,
@@ -288,6 +309,14 @@ def invite_user(session: Session, *, email: str, name: str, role: Role, invited_
         days=current_app.config["INVITATION_MAX_AGE"] // 86400,
     )
     return user
+
+
+def remember_language(session: Session, user: User, code: str | None) -> None:
+    """Make ``code`` the user's language (pages, mails) if it is an interface language;
+    anything else (None: nothing chosen) leaves the account as it is."""
+    if is_interface_language(code) and user.locale != code:
+        user.locale = code
+        session.flush()
 
 
 def set_active(session: Session, user: User, active: bool, acting: User) -> None:

@@ -13,6 +13,7 @@ from oep.accounts.models import Role, User
 from oep.core.access import public, roles_required, signed_in
 from oep.core.errors import DomainError
 from oep.core.forms import attach_error, options, render_form
+from oep.core.i18n import chosen_in_this_browser, prefer_language
 from oep.core.urls import safe_next_url
 from oep.extensions import db
 from oep.programmes.models import Programme, Site
@@ -32,6 +33,7 @@ def login():
         except DomainError as err:
             attach_error(form, err)
         else:
+            services.remember_language(db.session, user, chosen_in_this_browser())
             login_user(user, remember=form.remember.data)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(safe_next_url(request.args.get("next")) or url_for("dashboard.index"))
@@ -66,6 +68,7 @@ def _set_password_page(token: str, purpose: str, max_age_key: str, template: str
     except DomainError as err:
         flash(err.message, "error")
         return redirect(url_for("accounts.forgot_password"))
+    prefer_language(user.locale)  # the page in the account's language, unless this browser chose one
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
@@ -73,6 +76,7 @@ def _set_password_page(token: str, purpose: str, max_age_key: str, template: str
         except DomainError as err:
             attach_error(form, err)
         else:
+            services.remember_language(db.session, user, chosen_in_this_browser())
             login_user(user)
             flash(done_message, "success")
             return redirect(url_for("dashboard.index"))
@@ -137,6 +141,7 @@ def users():
                 role=Role(form.role.data),
                 invited_by=current_user,
                 sites=sites,
+                locale=form.language.data or None,
             )
         except DomainError as err:
             attach_error(form, err)

@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from oep.accounts.models import Role
 from oep.accounts.services import external_url
@@ -16,6 +15,7 @@ from oep.core import throttle
 from oep.core.access import public, roles_required
 from oep.core.db import utcnow
 from oep.core.errors import DomainError
+from oep.core.forms import Form
 from oep.core.tables import safe_filename, to_csv, to_xlsx
 from oep.core.timezones import to_local
 from oep.extensions import db
@@ -60,7 +60,7 @@ def _parse_marks(rows) -> tuple[list[services.Mark], dict[int, str]]:
 def take(session_id):
     sched = schedule_queries.get_managed_session_or_404(current_user, session_id)
     rows = schedule_queries.roster(sched)
-    form = FlaskForm()
+    form = Form()
     errors: dict = {}
     walk_in_error = None
     if request.method == "POST" and form.validate_on_submit():
@@ -175,9 +175,7 @@ def enter_code():
                 return redirect(url_for("attendance.self_checkin", uid=sched.uid, code=code))
             throttle.record(key)
             error = _("No session is open for check-in with this code. Check the digits, or scan the code again.")
-    return render_template("attendance/enter_code.html", code=code, error=error, form=FlaskForm()), (
-        422 if error else 200
-    )
+    return render_template("attendance/enter_code.html", code=code, error=error, form=Form()), (422 if error else 200)
 
 
 @bp.route("/checkin/<uid>", methods=["GET", "POST"])
@@ -190,7 +188,7 @@ def self_checkin(uid):
     code = "".join(ch for ch in request.values.get("code", "") if ch.isdigit())
     now = utcnow()
     key = f"checkin:{sched.id}:{request.remote_addr}"
-    form = FlaskForm()
+    form = Form()
     error, result, people = None, None, []
     if throttle.retry_after(db.session, key, CHECKIN_ATTEMPTS, CHECKIN_WINDOW_SECONDS):
         error = _("Too many attempts. Please wait a few minutes, or ask the trainer.")

@@ -1,19 +1,18 @@
 """Forms for issuing, revoking and verifying certificates."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from oep.core.forms import options, strip
-from oep.core.i18n import INTERFACE_LANGUAGES
+from oep.core.forms import Form, options, strip
+from oep.core.i18n import interface_language_choices
 
 
 def language_options(default_label):
-    return options([("", default_label)] + list(INTERFACE_LANGUAGES.items()))
+    return options([("", default_label)] + interface_language_choices())
 
 
-class IssueForm(FlaskForm):
+class IssueForm(Form):
     language = SelectField(_l("Language"))
     mail = BooleanField(_l("Also e-mail each certificate to participants who have an address"))
 
@@ -22,7 +21,7 @@ class IssueForm(FlaskForm):
         self.language.choices = language_options(_l("Each participant's preferred language"))
 
 
-class IssueOneForm(FlaskForm):
+class IssueOneForm(Form):
     language = SelectField(_l("Language"))
 
     def __init__(self, *args, **kwargs):
@@ -30,7 +29,7 @@ class IssueOneForm(FlaskForm):
         self.language.choices = language_options(_l("Preferred language"))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     reason = TextAreaField(
         _l("Reason"),
         validators=[DataRequired(message=_l("Say why the certificate is revoked.")), Length(max=1000)],
@@ -38,7 +37,7 @@ class RevokeForm(FlaskForm):
     )
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(Form):
     class Meta:
         csrf = False  # a GET form anyone may use
 

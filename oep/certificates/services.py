@@ -25,7 +25,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app, render_template
-from flask_babel import force_locale, format_decimal
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.orm import Session, joinedload
@@ -47,7 +47,7 @@ from oep.certificates.models import (
 from oep.core import pdf
 from oep.core.db import utcnow
 from oep.core.errors import Conflict, InvalidInput
-from oep.core.i18n import INTERFACE_LANGUAGES
+from oep.core.i18n import in_language, is_interface_language, supported_language
 from oep.core.mail import Attachment, send_mail
 from oep.organisations.models import Participant
 from oep.programmes.models import Module, Site
@@ -151,13 +151,11 @@ def attended_modules(session: Session, site: Site, participant_ids: list[int]) -
 
 
 def certificate_language(participant: Participant, requested: str | None) -> str:
-    """The language a certificate is written in: ``requested`` when it is an interface
-    language, else the participant's preferred language when it is one, else English."""
-    if requested in INTERFACE_LANGUAGES:
+    """The language a certificate is written in: the one asked for, else the holder's
+    preferred language when it is an interface language, else the default language."""
+    if is_interface_language(requested):
         return requested
-    if participant.preferred_language in INTERFACE_LANGUAGES:
-        return participant.preferred_language
-    return "en"
+    return supported_language(participant.preferred_language)
 
 
 def plain_data(decision: Decision, site: Site, modules: list[str], language: str, code: str, issued_at) -> dict:
@@ -196,7 +194,7 @@ def html_for(certificates: list[dict]) -> str:
     """One HTML document holding these certificates, one per page, each in its language."""
     sections = []
     for data in certificates:
-        with force_locale(data["language"]):
+        with in_language(data["language"]):
             sections.append(Markup(render_template("pdf/_certificate_page.html", c=data)))  # escaped inside
     return render_template("pdf/certificates.html", pages=sections)
 
@@ -330,7 +328,7 @@ def _store(
 def _mail(session: Session, certificate: Certificate, participant: Participant, pdf_bytes: bytes) -> None:
     if not participant.email:
         return
-    with force_locale(certificate.language):
+    with in_language(certificate.language):
         subject = _("Your certificate: %(programme)s", programme=certificate.programme_name)
         body = render_template(
             "mail/certificate.txt",
@@ -409,7 +407,7 @@ def issue(
     Raises ``InvalidInput`` for a ``language`` that is not an interface language (field
     ``language``), before anything is rendered.
     """
-    if language is not None and language not in INTERFACE_LANGUAGES:
+    if language is not None and not is_interface_language(language):
         raise InvalidInput(_("Choose one of the certificate languages."), field="language")
     todo = pending(session, site, decisions, language)
     skipped = len(decisions) - len(todo)

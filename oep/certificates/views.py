@@ -21,7 +21,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from openbadgeslib.ob3 import OB_V3_CONTEXT, VCDM_V2_CONTEXT
@@ -34,6 +33,7 @@ from oep.core import throttle
 from oep.core.access import public, roles_required
 from oep.core.errors import DomainError
 from oep.core.forms import attach_error
+from oep.core.i18n import in_language
 from oep.extensions import db
 from oep.jobs import services as jobs
 from oep.organisations import queries as org_queries
@@ -195,7 +195,7 @@ def badge(certificate_id):
     """The programme's badge for this certificate, with its credential baked in (OB 3.0 baking)."""
     certificate = queries.get_certificate_or_404(current_user, certificate_id)
     token = services.credential_of(db.session, certificate).jwt
-    with force_locale(certificate.language):
+    with in_language(certificate.language):
         svg = render_template(
             "certificates/badge.svg",
             programme_name=certificate.programme_name,

@@ -8,7 +8,7 @@ from zoneinfo import available_timezones
 from babel import Locale
 from flask_babel import get_locale
 
-from oep.core.i18n import INTERFACE_LANGUAGES, spoken_language_choices
+from oep.core.i18n import interface_language_choices, spoken_language_choices
 
 ZONE_REGIONS = ("Africa/", "America/", "Asia/", "Atlantic/", "Australia/", "Europe/", "Indian/", "Pacific/")
 #: Babel's two-letter territories that are not countries (unknown region, pseudo-locales,
@@ -42,8 +42,7 @@ def country_name(code: str) -> str:
     return Locale.parse(str(get_locale())).territories.get(code, code)
 
 
-def interface_language_choices() -> list[tuple[str, str]]:
-    return list(INTERFACE_LANGUAGES.items())
+__all__ = ["country_choices", "country_name", "interface_language_choices", "language_choices", "timezone_choices"]
 
 
 def language_choices() -> list[tuple[str, str]]:

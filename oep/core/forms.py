@@ -1,12 +1,95 @@
-"""Shared form pieces: filters, widgets and the way service errors reach a form."""
+"""Shared form pieces: the base form, filters, widgets and the way service errors reach a form."""
 
 from __future__ import annotations
 
-from flask import render_template
+from functools import lru_cache
+from pathlib import Path
+
+import wtforms
+from babel import support
+from flask import current_app, render_template
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _nl
+from flask_wtf import FlaskForm
 from wtforms import DecimalField, SelectMultipleField, widgets
 from wtforms.fields import SelectChoice
+from wtforms.i18n import messages_path
 
 from oep.core.errors import DomainError
+
+#: The form library's own messages that OEP's forms can show, so that every OEP catalogue
+#: translates them: a language WTForms does not ship (Danish) gets them too, and every
+#: language reads them in OEP's words. Nothing reads this list; it marks the texts for
+#: `make extract-messages`.
+LIBRARY_MESSAGES = (
+    _l("This field is required."),
+    _l("Invalid input."),
+    _l("Invalid email address."),
+    _l("Invalid URL."),
+    _l("Not a valid choice."),
+    _l("Invalid Choice: could not coerce."),
+    _l("Invalid choice(s): one or more data inputs could not be coerced."),
+    _nl("'%(value)s' is not a valid choice for this field.", "'%(value)s' are not valid choices for this field.", 1),
+    _l("Not a valid integer value."),
+    _l("Not a valid decimal value."),
+    _l("Not a valid float value."),
+    _l("Not a valid date value."),
+    _l("Not a valid time value."),
+    _l("Not a valid datetime value."),
+    _l("Field must be equal to %(other_name)s."),
+    _nl("Field must be at least %(min)d character long.", "Field must be at least %(min)d characters long.", 1),
+    _nl("Field cannot be longer than %(max)d character.", "Field cannot be longer than %(max)d characters.", 1),
+    _nl("Field must be exactly %(max)d character long.", "Field must be exactly %(max)d characters long.", 1),
+    _l("Field must be between %(min)d and %(max)d characters long."),
+    _l("Number must be at least %(min)s."),
+    _l("Number must be at most %(max)s."),
+    _l("Number must be between %(min)s and %(max)s."),
+    _l("File does not have an approved extension: {extensions}"),
+)
+
+
+@lru_cache(maxsize=32)
+def _catalogues(locale: str, folder: str) -> support.NullTranslations:
+    ours = support.Translations.load(folder, [locale], domain="messages")
+    ours.add_fallback(support.Translations.load(messages_path(), [locale], domain="wtforms"))
+    return ours
+
+
+class FormTranslations:
+    """The form library's messages ("This field is required.") in the reader's language:
+    OEP's catalogue first, then the translations WTForms ships."""
+
+    def _catalogue(self) -> support.NullTranslations:
+        return _catalogues(str(get_locale()), str(Path(current_app.root_path) / "translations"))
+
+    def gettext(self, string: str) -> str:
+        return self._catalogue().gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._catalogue().ngettext(singular, plural, n)
+
+
+_form_translations = FormTranslations()
+
+
+class _TranslatedMeta:
+    def get_translations(self, form):
+        return _form_translations
+
+
+class Form(FlaskForm):
+    """Every OEP form: Flask-WTF's (CSRF, file uploads), with the form library's own error
+    messages in the reader's language."""
+
+    Meta = _TranslatedMeta
+
+
+class Subform(wtforms.Form):
+    """A form repeated inside another (FormField, FieldList): no CSRF token of its own, its
+    messages in the reader's language too."""
+
+    Meta = _TranslatedMeta
 
 
 def strip(value):

@@ -17,11 +17,11 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from flask import current_app, render_template
-from flask_babel import force_locale
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from oep.core.db import utcnow
+from oep.core.i18n import in_language
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def send_template(session: Session, to: str, template: str, locale: str | None =
 
     The template's first line is ``Subject: ...``; the rest is the body.
     """
-    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with in_language(locale):
         text = render_template(f"mail/{template}.txt", **context)
     first, _, body = text.lstrip().partition("\n")
     subject = first.removeprefix("Subject:").strip()

@@ -1,11 +1,10 @@
 """The feedback form (public, no account) and the self-assessment form."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired
 
-from oep.core.forms import Hint, options, strip
+from oep.core.forms import Form, Hint, options, strip
 from oep.feedback.models import QUESTIONS
 
 RATING_CHOICES = options((n, str(n)) for n in range(1, 6))
@@ -18,7 +17,7 @@ def optional_int(value):
     return int(value)
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(Form):
     participant_id = SelectField(
         _l("Who are you?"),
         coerce=optional_int,
@@ -55,6 +54,6 @@ class FeedbackForm(FlaskForm):
         self.participant_id.choices = options([("", _l("Choose your name…"))] + [(p.id, p.name) for p in people])
 
 
-class SelfAssessmentForm(FlaskForm):
+class SelfAssessmentForm(Form):
     """Only the CSRF token: the ratings are one radio group per needed competence, read by
     the view (the competences differ from one organisation to the next)."""

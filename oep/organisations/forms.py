@@ -5,7 +5,6 @@ the browser a rule), so that the page, a CSV import and any other way in are ref
 """
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -19,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from oep.core.choices import language_choices
-from oep.core.forms import Hint, MultiCheckboxField, enum_or_none, options, strip
+from oep.core.forms import Form, Hint, MultiCheckboxField, enum_or_none, options, strip
 from oep.organisations.models import ENROLMENT_TRANSITIONS, EnrolmentStatus, OrganisationType
 
 
@@ -27,7 +26,7 @@ def _type_choices():
     return [("", _l("Choose…"))] + [(t.value, t.label) for t in OrganisationType]
 
 
-class OrganisationFields(FlaskForm):
+class OrganisationFields(Form):
     """The organisation's profile. The form reads it; ``services.organisation_problems`` judges
     it (the hints only tell the browser)."""
 
@@ -69,7 +68,7 @@ class OrganisationForm(OrganisationFields):
     pass
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     decision = SelectField(
         _l("Decision"),
         choices=options(
@@ -95,15 +94,15 @@ def decision_form_for(enrolment, **kwargs) -> DecisionForm:
     return form
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     reason = TextAreaField(_l("Why (optional)"), validators=[Hint(maxlength=2000)], filters=[strip])
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(Form):
     site = SelectField(_l("Programme and city"), coerce=int, validators=[DataRequired(message=_l("Choose a site."))])
 
 
-class ParticipantForm(FlaskForm):
+class ParticipantForm(Form):
     """A participant. The form reads them; ``services.participant_problems`` judges them, as it
     judges every row of a CSV import (the hints only tell the browser)."""
 
@@ -122,7 +121,7 @@ class ParticipantEditForm(ParticipantForm):
     consent = None  # consent was recorded when the person was added
 
 
-class ImportUploadForm(FlaskForm):
+class ImportUploadForm(Form):
     file = FileField(
         _l("CSV file"),
         validators=[
@@ -132,11 +131,11 @@ class ImportUploadForm(FlaskForm):
     )
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(Form):
     csv_text = HiddenField(validators=[DataRequired()])
 
 
-class CompetenceForm(FlaskForm):
+class CompetenceForm(Form):
     name = StringField(_l("Competence"), validators=[Hint(required=True, maxlength=120)], filters=[strip])
     description = TextAreaField(_l("Description"), validators=[Hint(maxlength=1000)], filters=[strip])
 
@@ -152,7 +151,7 @@ LEVEL_CHOICES = [
 def competences_form_class(catalogue):
     """A form with, per catalogue entry, a level and a note for offering and for needing it."""
 
-    class CompetencesForm(FlaskForm):
+    class CompetencesForm(Form):
         pass
 
     for competence in catalogue:

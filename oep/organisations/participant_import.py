@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from oep.core.i18n import SPOKEN_LANGUAGES, language_name
+from oep.core.i18n import language_name, spoken_languages
 from oep.organisations import services
 from oep.organisations.models import Organisation
 from oep.organisations.services import ParticipantData
@@ -84,16 +84,17 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _language_code(value: str) -> str:
+def _language_code(value: str, default: str) -> str:
     """A language as people write it in a spreadsheet ("ar", "Arabic", "العربية") as its code;
-    empty means English; anything else is left for the service to refuse."""
+    empty means ``default``; anything else is left for the service to refuse."""
     value = value.strip()
     if not value:
-        return "en"
+        return default
     lowered = value.lower()
-    if lowered in SPOKEN_LANGUAGES:
+    languages = spoken_languages()
+    if lowered in languages:
         return lowered
-    for code in SPOKEN_LANGUAGES:
+    for code in languages:
         if language_name(code, "en").lower() == lowered or language_name(code, code).lower() == lowered:
             return code
     return value
@@ -140,7 +141,7 @@ def _read_rows(reader, positions: dict[str, int], result: ParsedImport) -> list[
     return rows
 
 
-def _participant(row: dict) -> tuple[ParticipantData, dict[str, str]]:
+def _participant(row: dict, default_language: str) -> tuple[ParticipantData, dict[str, str]]:
     """A row as the service's input, with the cells that could not be read (column -> why)."""
     unreadable = {}
     consent = row.get("consent", "")
@@ -150,16 +151,17 @@ def _participant(row: dict) -> tuple[ParticipantData, dict[str, str]]:
         name=row.get("name", ""),
         email=row.get("email", ""),
         phone=row.get("phone", ""),
-        preferred_language=_language_code(row.get("preferred_language", "")),
+        preferred_language=_language_code(row.get("preferred_language", ""), default_language),
         consent=consent.lower() in YES,
     )
     return data, unreadable
 
 
-def parse(session: Session, organisation: Organisation, text: str) -> ParsedImport:
+def parse(session: Session, organisation: Organisation, text: str, default_language: str = "en") -> ParsedImport:
     """Read a CSV text of people to add to ``organisation`` and check every row as the service
     will (``services.participant_list_problems``: the same rules and messages as the page),
-    each problem reported by line and column."""
+    each problem reported by line and column; a row without a preferred language gets
+    ``default_language`` (the language of the organisation's site)."""
     result = ParsedImport()
     if not text.strip():
         result.errors.append(RowError(1, "", _("The file is empty.")))
@@ -173,7 +175,7 @@ def parse(session: Session, organisation: Organisation, text: str) -> ParsedImpo
     if positions is None:
         return result
     result.raw = _read_rows(reader, positions, result)
-    read = [_participant(row) for row in result.raw]
+    read = [_participant(row, default_language) for row in result.raw]
     checked = services.participant_list_problems(session, organisation, [data for data, _unreadable in read])
     for row, (data, unreadable), problems in zip(result.raw, read, checked, strict=True):
         errors = [RowError(row["line"], str(COLUMN_LABELS[c]), message) for c, message in unreadable.items()]

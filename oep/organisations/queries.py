@@ -253,6 +253,23 @@ def accepted_sites(organisation_id: int) -> list[Site]:
     ).all()
 
 
+def site_language(organisation: Organisation) -> str | None:
+    """The local language (a code) of the site an organisation works at, for the people it
+    adds: its oldest acceptance, else its oldest enrolment still open (pending or
+    waitlisted); None for an organisation not enrolled anywhere."""
+    rank = sa.case((Enrolment.status == EnrolmentStatus.ACCEPTED, 0), else_=1)
+    return db.session.scalar(
+        sa.select(Site.local_language)
+        .join(Enrolment, Enrolment.site_id == Site.id)
+        .where(
+            Enrolment.organisation_id == organisation.id,
+            Enrolment.status.in_([EnrolmentStatus.ACCEPTED, EnrolmentStatus.PENDING, EnrolmentStatus.WAITLISTED]),
+        )
+        .order_by(rank, Enrolment.id)
+        .limit(1)
+    )
+
+
 def organisation_competences(organisation: Organisation) -> list[OrganisationCompetence]:
     """What ``organisation`` offers, then what it needs, by competence name, with the
     competence loaded (one query)."""

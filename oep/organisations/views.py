@@ -11,6 +11,7 @@ from oep.accounts.models import Role
 from oep.core.access import public, roles_required
 from oep.core.errors import DomainError
 from oep.core.forms import attach_error, options, render_form, show_problems
+from oep.core.i18n import default_language
 from oep.extensions import db
 from oep.organisations import participant_import, queries, services
 from oep.organisations.consent import participant_consent_text, registration_consent_text
@@ -275,7 +276,7 @@ def participants(org_id):
 @roles_required(*EDITORS)
 def new_participant(org_id):
     organisation = queries.get_organisation_or_404(current_user, org_id)
-    form = ParticipantForm()
+    form = ParticipantForm(preferred_language=queries.site_language(organisation) or default_language())
     if form.validate_on_submit():
         try:
             participant = services.add_participant(db.session, organisation, _participant_data(form))
@@ -342,12 +343,13 @@ def delete_participant(org_id, participant_id):
 def import_participants(org_id):
     """Upload a CSV -> see every row and every problem -> import all rows, or none."""
     organisation = queries.get_organisation_or_404(current_user, org_id)
+    language = queries.site_language(organisation) or default_language()
     upload = ImportUploadForm()
     confirm = ImportConfirmForm()
     parsed = None
     if request.form.get("step") == "confirm":
         if confirm.validate_on_submit():
-            parsed = participant_import.parse(db.session, organisation, confirm.csv_text.data)
+            parsed = participant_import.parse(db.session, organisation, confirm.csv_text.data, language)
             if parsed.ok:
                 services.import_participants(db.session, organisation, parsed.rows)
                 flash(_("%(n)d participants imported.", n=len(parsed.rows)), "success")
@@ -356,7 +358,7 @@ def import_participants(org_id):
             abort(400)
     elif upload.validate_on_submit():
         text = participant_import.decode(upload.file.data.read())
-        parsed = participant_import.parse(db.session, organisation, text)
+        parsed = participant_import.parse(db.session, organisation, text, language)
         confirm.csv_text.data = text
     status = 422 if (upload.errors or (parsed and not parsed.ok)) else 200
     return (
@@ -367,6 +369,7 @@ def import_participants(org_id):
             confirm=confirm,
             parsed=parsed,
             columns=participant_import.COLUMN_LABELS,
+            default_language=language,
         ),
         status,
     )

@@ -5,7 +5,6 @@ the browser a rule), so that every way in is refused alike.
 """
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
@@ -18,7 +17,7 @@ from wtforms import (
 from wtforms.validators import InputRequired
 
 from oep.core.choices import country_choices, interface_language_choices, language_choices, timezone_choices
-from oep.core.forms import Hint, LocalDecimalField, MultiCheckboxField, enum_or_none, options, strip
+from oep.core.forms import Form, Hint, LocalDecimalField, MultiCheckboxField, enum_or_none, options, strip
 from oep.programmes.models import CommitteeCategory
 
 IMAGE_TYPES = FileAllowed(["png", "jpg", "jpeg"], _l("Please upload a PNG or JPEG picture."))
@@ -33,7 +32,7 @@ def _number(label, default, low, high):
     )
 
 
-class ProgrammeForm(FlaskForm):
+class ProgrammeForm(Form):
     """The programme's settings. The form reads them; ``services.programme_problems`` judges
     them (the hints only tell the browser)."""
 
@@ -68,7 +67,7 @@ class ProgrammeForm(FlaskForm):
         self.languages.choices = options(interface_language_choices())
 
 
-class SiteForm(FlaskForm):
+class SiteForm(Form):
     city = StringField(_l("City"), validators=[Hint(required=True, maxlength=120)], filters=[strip])
     country = SelectField(_l("Country"), validators=[Hint(required=True)], validate_choice=False)
     timezone = SelectField(_l("Time zone"), validators=[Hint(required=True)], validate_choice=False)
@@ -84,7 +83,7 @@ class SiteForm(FlaskForm):
         self.trainers.choices = options(trainer_choices)
 
 
-class ModuleForm(FlaskForm):
+class ModuleForm(Form):
     title = StringField(_l("Title"), validators=[Hint(required=True, maxlength=200)], filters=[strip])
     summary = TextAreaField(_l("Summary"), validators=[Hint(maxlength=5000)])
     learning_outcomes = TextAreaField(_l("Learning outcomes"), validators=[Hint(maxlength=5000)])
@@ -96,7 +95,7 @@ class ModuleForm(FlaskForm):
     mandatory = BooleanField(_l("Mandatory"), default=True)
 
 
-class CommitteeMemberForm(FlaskForm):
+class CommitteeMemberForm(Form):
     name = StringField(_l("Name"), validators=[Hint(required=True, maxlength=200)], filters=[strip])
     organisation = StringField(_l("Organisation"), validators=[Hint(maxlength=200)], filters=[strip])
     category = SelectField(

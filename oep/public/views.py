@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from oep.accounts import services as accounts
 from oep.core.access import public
+from oep.core.i18n import is_interface_language
 from oep.core.urls import safe_next_url
 from oep.extensions import db
 from oep.programmes.models import Programme
@@ -53,8 +55,8 @@ def healthz():
 def set_language():
     """Remember the chosen interface language in this browser (and for a signed-in user)."""
     code = request.form.get("lang", "")
-    if code in current_app.config["LANGUAGES"]:
+    if is_interface_language(code):
         session["lang"] = code
         if current_user.is_authenticated:
-            current_user.locale = code
+            accounts.remember_language(db.session, current_user, code)
     return redirect(safe_next_url(request.form.get("next")) or url_for("public.home"))

@@ -1,23 +1,22 @@
 """Forms for the report: what it covers and in which formats, and a site's narratives."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length
 
 from oep.core.errors import InvalidInput
-from oep.core.forms import MultiCheckboxField, options, strip
-from oep.core.i18n import INTERFACE_LANGUAGES
+from oep.core.forms import Form, MultiCheckboxField, options, strip
+from oep.core.i18n import interface_language_choices
 from oep.reports import services
 from oep.reports.data import Period
 from oep.reports.models import NarrativeSection, ReportFormat
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     scope = SelectField(_l("Report on"), validators=[InputRequired(message=_l("Choose what the report covers."))])
     date_from = DateField(_l("From"), validators=[InputRequired(message=_l("Enter the first day of the period."))])
     date_to = DateField(_l("To"), validators=[InputRequired(message=_l("Enter the last day of the period."))])
-    language = SelectField(_l("Language of the report"), choices=options(INTERFACE_LANGUAGES.items()))
+    language = SelectField(_l("Language of the report"))
     formats = MultiCheckboxField(
         _l("Formats"),
         choices=options((f.value, f.label) for f in ReportFormat),
@@ -33,6 +32,7 @@ class ReportForm(FlaskForm):
     def __init__(self, scopes, *args, may_include_participants=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.scope.choices = options(scopes)
+        self.language.choices = options(interface_language_choices())
         self.may_include_participants = may_include_participants
         if not may_include_participants:
             del self.include_participants
@@ -55,7 +55,7 @@ class GenerateForm(ReportForm):
             raise ValidationError(err.message) from err
 
 
-class NarrativeForm(FlaskForm):
+class NarrativeForm(Form):
     context = TextAreaField(NarrativeSection.CONTEXT.label, filters=[strip], validators=[Length(max=20000)])
     what_worked = TextAreaField(NarrativeSection.WHAT_WORKED.label, filters=[strip], validators=[Length(max=20000)])
     lessons = TextAreaField(NarrativeSection.LESSONS.label, filters=[strip], validators=[Length(max=20000)])

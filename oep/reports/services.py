@@ -10,12 +10,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale, format_decimal
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from oep.core.errors import InvalidInput
-from oep.core.i18n import INTERFACE_LANGUAGES, formatting_locale
+from oep.core.i18n import in_language, is_interface_language
 from oep.core.tables import safe_filename
 from oep.programmes.models import Programme, Site
 from oep.reports import charts, data, render
@@ -100,9 +100,9 @@ def build(
     language that is not an interface language (``language``).
     """
     check_period(period)
-    if language not in INTERFACE_LANGUAGES:
+    if not is_interface_language(language):
         raise InvalidInput(_("Choose a language from the list."), field="language")
-    with force_locale(formatting_locale(language)):
+    with in_language(language):
         report = data.build(
             session,
             programme,
@@ -190,7 +190,7 @@ def make_files(
         with_charts=ReportFormat.PDF in formats,
     )
     files = []
-    with force_locale(formatting_locale(language)):
+    with in_language(language):
         stem = file_stem(report, programme, site)
         for fmt in formats:
             content = RENDERERS[fmt](report)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +12,7 @@ from oep.accounts.models import Role
 from oep.core import markdown
 from oep.core.access import roles_required
 from oep.core.forms import render_form
-from oep.core.i18n import current_language, formatting_locale
+from oep.core.i18n import current_language, in_language
 from oep.core.tables import safe_filename
 from oep.extensions import db
 from oep.jobs import services as jobs
@@ -123,7 +122,7 @@ def preview():
         language=form.language.data,
         include_participants=include,
     )
-    with force_locale(formatting_locale(form.language.data)):
+    with in_language(form.language.data):
         body = render.body(report)
         contents = render.contents(report)
     return render_template("reports/preview.html", report=report, body=body, contents=contents, form=form)

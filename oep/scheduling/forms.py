@@ -1,12 +1,10 @@
 """Forms for sessions, series, status changes, bookings and notices of absence."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     RadioField,
@@ -18,7 +16,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from oep.core.choices import language_choices
-from oep.core.forms import MultiCheckboxField, options, strip
+from oep.core.forms import Form, MultiCheckboxField, Subform, options, strip
 from oep.scheduling.models import SessionKind, SessionStatus
 
 WEEKDAYS = [
@@ -32,7 +30,7 @@ WEEKDAYS = [
 ]
 
 
-class SpeakerForm(Form):
+class SpeakerForm(Subform):
     """One speaker row (a sub-form: the CSRF token is the parent's)."""
 
     name = StringField(_l("Speaker"), validators=[Length(max=200)], filters=[strip])
@@ -41,7 +39,7 @@ class SpeakerForm(Form):
     confirmed = BooleanField(_l("Confirmed"), default=True)
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     kind = SelectField(_l("Kind"), choices=options((k.value, k.label) for k in SessionKind))
     module_id = SelectField(_l("Module"), coerce=int, default=0)
     pairing_id = SelectField(_l("Pairing that delivers it (workshops)"), coerce=int, default=0)
@@ -116,18 +114,18 @@ class SessionForm(FlaskForm):
         self.language.choices = options(language_choices())
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = SelectField(_l("New status"), choices=options((s.value, s.label) for s in SessionStatus))
     reason = TextAreaField(_l("Reason (required when cancelling)"), validators=[Length(max=2000)], filters=[strip])
 
 
-class BookingForm(FlaskForm):
+class BookingForm(Form):
     participant_ids = MultiCheckboxField(
         _l("Who will come"), coerce=int, validators=[DataRequired(message=_l("Choose at least one participant."))]
     )
 
 
-class NoticeForm(FlaskForm):
+class NoticeForm(Form):
     participant_id = SelectField(
         _l("Who will be absent"), coerce=int, validators=[DataRequired(message=_l("Choose a participant."))]
     )
@@ -136,7 +134,7 @@ class NoticeForm(FlaskForm):
     )
 
 
-class HeadcountForm(FlaskForm):
+class HeadcountForm(Form):
     headcount_total = IntegerField(_l("Attendees in total"), validators=[Optional(), NumberRange(min=0, max=100000)])
     headcount_newcomers = IntegerField(_l("of whom newcomers"), validators=[Optional(), NumberRange(min=0, max=100000)])
     headcount_residents = IntegerField(
@@ -144,5 +142,5 @@ class HeadcountForm(FlaskForm):
     )
 
 
-class SimpleActionForm(FlaskForm):
+class SimpleActionForm(Form):
     """A button that only needs the CSRF token."""

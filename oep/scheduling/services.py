@@ -18,7 +18,7 @@ from oep.accounts.models import Role, User
 from oep.attendance.models import Attendance, AttendanceChange, AttendanceStatus, MarkSource
 from oep.core.db import utcnow
 from oep.core.errors import Conflict, InvalidInput
-from oep.core.i18n import SPOKEN_LANGUAGES
+from oep.core.i18n import spoken_languages
 from oep.core.mail import send_template
 from oep.core.timezones import to_local, to_utc
 from oep.organisations.models import Enrolment, EnrolmentStatus, Organisation, Participant
@@ -130,7 +130,7 @@ def _check_fields(data: SessionData) -> None:
         _check_length(getattr(data, name), limit, name)
     if data.online_url.strip() and not _is_web_address(data.online_url.strip()):
         raise InvalidInput(_("Enter a web address such as https://meet.example.org/abc."), field="online_url")
-    if data.language not in SPOKEN_LANGUAGES:
+    if data.language not in spoken_languages():
         raise InvalidInput(_("Choose a language from the list."), field="language")
     if len(data.speakers) > MAX_SPEAKERS:
         raise InvalidInput(_("A session has at most %(n)d speakers.", n=MAX_SPEAKERS))
@@ -237,7 +237,7 @@ def create_session(session: Session, site: Site, data: SessionData, by: User) ->
     a course session without a module of the programme (``module_id``), a capacity outside 1
     to ``MAX_CAPACITY`` (``capacity``), a text longer than ``SESSION_TEXT_LIMITS`` allows (on
     its field), an online link that is not an http(s) address (``online_url``), a language
-    not in ``SPOKEN_LANGUAGES`` (``language``), more than ``MAX_SPEAKERS`` speakers or a
+    not in ``spoken_languages()`` (``language``), more than ``MAX_SPEAKERS`` speakers or a
     speaker's text over ``SPEAKER_TEXT_LIMIT`` (no field), an end not after the start
     (``end``), no title and no module to take it from (``title``), a pairing that is not an
     active or completed one of the site or for a session that is not a workshop

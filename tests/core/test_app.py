@@ -159,7 +159,15 @@ def test_catalogues_hold_every_string_in_the_code():
 
     root = Path(__file__).resolve().parents[2]
     method_map = [("oep/**.py", "python"), ("oep/templates/**.html", "jinja2"), ("oep/templates/**.txt", "jinja2")]
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+    keywords = {
+        "_": None,
+        "gettext": None,
+        "ngettext": (1, 2),
+        "_l": None,
+        "lazy_gettext": None,
+        "_nl": (1, 2),
+        "lazy_ngettext": (1, 2),
+    }
     in_code = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(str(root), method_map, keywords=keywords):
         in_code.add(message if isinstance(message, str) else message[0])
