@@ -1,7 +1,9 @@
-"""Template helpers: dates in a site's time zone, the navigation for each role."""
+"""Template helpers: dates in a site's time zone, texts people write in their own direction,
+the navigation for each role."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,7 +11,9 @@ from flask import request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, format_time
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+from oep.core.i18n import current_direction, direction_of
 
 DATE_STYLES = ("short", "medium", "long", "full")
 
@@ -101,15 +105,58 @@ def is_current(endpoint: str) -> bool:
 
 
 def nl2br(text: str) -> Markup:
-    from markupsafe import escape
-
     return Markup("<br>").join(escape(text or "").splitlines())
+
+
+# --- texts people write, in their own direction -----------------------------------------------
+# A name or a description is shown in the direction of its own script, whatever the page's:
+# an Arabic description inside an English page reads right to left, with its brackets and full
+# stop on the right side. The direction is worked out here (as HTML's dir="auto" would) rather
+# than left to the browser, so that WeasyPrint, which ignores dir="auto", prints it alike.
+
+
+def dir_attr(text) -> Markup:
+    """` dir="rtl"` or ` dir="ltr"` for an element holding only ``text``; ` dir="auto"` for a
+    text without letters."""
+    return Markup(' dir="{}"').format(direction_of(text) or "auto")
+
+
+def bidi(text) -> Markup:
+    """A name or a short text someone wrote, isolated from the sentence or cell around it and
+    laid out in its own direction (``<bdi>``)."""
+    if text is None or text == "":
+        return Markup("")
+    return Markup("<bdi{}>{}</bdi>").format(dir_attr(text), text)
+
+
+def paragraphs(text, css_class: str = "") -> Markup:
+    """A text from a text area as paragraphs (a blank line between two), each in the direction
+    of its content; single line breaks are kept."""
+    blocks = [block for block in re.split(r"\n\s*\n", str(text or "").strip()) if block.strip()]
+    classes = " ".join(filter(None, ["user-text", css_class]))
+    return Markup("").join(
+        Markup('<p class="{}"{}>{}</p>').format(classes, dir_attr(block), nl2br(block.strip())) for block in blocks
+    )
+
+
+#: Arrows that point the way a text reads ("earlier ←", "→ later", "old → new").
+_ARROWS = {("next", "ltr"): "→", ("next", "rtl"): "←", ("back", "ltr"): "←", ("back", "rtl"): "→"}
+
+
+def arrow(way: str = "next") -> str:
+    """ "→" for what comes next (a later page, a new value) in a left-to-right language, "←"
+    in a right-to-left one; ``way="back"`` for the opposite."""
+    return _ARROWS[(way, current_direction())]
 
 
 def init_app(app) -> None:
     app.jinja_env.filters["localdatetime"] = localdatetime
     app.jinja_env.filters["localdate"] = localdate
     app.jinja_env.filters["nl2br"] = nl2br
+    app.jinja_env.filters["bidi"] = bidi
+    app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.globals["dir_attr"] = dir_attr
+    app.jinja_env.globals["arrow"] = arrow
     app.jinja_env.filters["cell"] = cell
     app.jinja_env.filters["date_range"] = date_range
     app.jinja_env.globals["timedelta"] = timedelta

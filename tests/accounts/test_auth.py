@@ -174,7 +174,13 @@ def test_coordinator_invites_a_trainer_who_sets_a_password(client_factory, make,
     admin = client_factory().login(coordinator)
     response = admin.post(
         "/people",
-        data={"name": "Giulia Russo", "email": "giulia@example.org", "role": "trainer", "sites": [site.id], "language": "en"},
+        data={
+            "name": "Giulia Russo",
+            "email": "giulia@example.org",
+            "role": "trainer",
+            "sites": [site.id],
+            "language": "en",
+        },
     )
     assert response.status_code == 302
     trainer = db.session.scalar(sa.select(User).where(User.email == "giulia@example.org"))
