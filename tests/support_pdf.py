@@ -87,6 +87,14 @@ def glyphs_drawn(data: bytes) -> tuple[set[str], int]:
     return drawn, missing
 
 
+#: An organisation's name in Arabic that ends in a bracket and a full stop.
+ARABIC_ORGANISATION = "جمعية الجالية السورية (مستوى A1–B1)."
+#: The same, as it is seen when laid out right to left, read from the left: the full stop, the
+#: bracket, the level, then the words, each mirrored. (A mirrored bracket's glyph may be named
+#: "(" or ")" in the PDF.) Laid out left to right, it would read "ةيروسلا ... (ىوتسم A1–B1).".
+ARABIC_ORGANISATION_SEEN_RIGHT_TO_LEFT = re.compile(r"\.[()]A1–B1 ىوتسم[()] ةيروسلا ةيلاجلا ةيعمج")
+
+
 def visual_lines(data: bytes) -> list[str]:
     """The PDF's lines as they are seen, left to right: pypdf's layout mode places the glyphs
     by their position, so a text laid out right to left comes out mirrored."""
@@ -95,10 +103,9 @@ def visual_lines(data: bytes) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def x_position(data: bytes, needle: str) -> float:
-    """How far from the left edge of the first page (in points) the line holding ``needle``
-    starts."""
-    page = PdfReader(io.BytesIO(data)).pages[0]
+def x_position(data: bytes, needle: str, page_number: int = 1) -> float:
+    """How far from the left edge of a page (in points) the line holding ``needle`` starts."""
+    page = PdfReader(io.BytesIO(data)).pages[page_number - 1]
     lines: dict[tuple[float, float], list[str]] = {}
 
     def visit(text, cm, tm, font, size):

@@ -184,6 +184,25 @@ def direction_of(text) -> str | None:
     return None
 
 
+def has_direction_other_than(text, direction: str) -> bool:
+    """Whether ``text`` holds a letter written in the other direction than ``direction``
+    (a Latin letter in a right-to-left text, an Arabic one in a left-to-right text)."""
+    return any(_STRONG.get(unicodedata.bidirectional(char), direction) != direction for char in str(text or ""))
+
+
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+
+
+def isolate(text: str) -> str:
+    """A name put inside a sentence built here (a report's title), wrapped in Unicode's
+    isolating marks when it holds letters written in the other direction than the current
+    language, so that it keeps its own direction wherever the sentence is shown (page, PDF,
+    running header); unchanged otherwise."""
+    if not has_direction_other_than(text, current_direction()):
+        return text
+    return f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}"
+
+
 def init_app(app) -> None:
     missing = [code for code in app.config["LANGUAGES"] if code != "en" and not _has_catalogue(app, code)]
     if missing:

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from oep.core.i18n import current_direction, direction_of
+from oep.core.i18n import current_direction, direction_of, has_direction_other_than
 
 DATE_STYLES = ("short", "medium", "long", "full")
 
@@ -123,9 +123,13 @@ def dir_attr(text) -> Markup:
 
 def bidi(text) -> Markup:
     """A name or a short text someone wrote, isolated from the sentence or cell around it and
-    laid out in its own direction (``<bdi>``)."""
+    laid out in its own direction (``<bdi>``), when it holds letters written in the other
+    direction than the page's; plain text otherwise (it reads in the page's direction anyway,
+    and long tables stay light)."""
     if text is None or text == "":
         return Markup("")
+    if not has_direction_other_than(text, current_direction()):
+        return escape(text)
     return Markup("<bdi{}>{}</bdi>").format(dir_attr(text), text)
 
 

@@ -33,6 +33,7 @@ from oep.attendance import completion
 from oep.attendance.models import Attendance, AttendanceStatus
 from oep.certificates.models import Certificate, CertificateKind, CertificateStatus
 from oep.core import markdown
+from oep.core.i18n import isolate
 from oep.core.tables import Table
 from oep.core.templating import cell
 from oep.core.timezones import to_local, to_utc
@@ -973,10 +974,10 @@ def build(
 
     if consolidated:
         scope_label = _("Consolidated report: %(n)d sites", n=len(sites))
-        title = _("%(programme)s — programme report", programme=programme.name)
+        title = _("%(programme)s — programme report", programme=isolate(programme.name))
     else:
-        scope_label = _("Site report: %(city)s", city=sites[0].city)
-        title = _("%(programme)s — %(city)s", programme=programme.name, city=sites[0].city)
+        scope_label = _("Site report: %(city)s", city=isolate(sites[0].city))
+        title = _("%(programme)s — %(city)s", programme=isolate(programme.name), city=isolate(sites[0].city))
     report = Report(
         title=title,
         programme_name=programme.name,

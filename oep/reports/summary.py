@@ -16,6 +16,7 @@ from oep.accounts.models import User
 from oep.attendance.queries import organisation_report
 from oep.certificates.queries import certificates_of_organisation
 from oep.core import pdf
+from oep.core.i18n import isolate
 from oep.core.tables import Table, to_xlsx
 from oep.core.timezones import to_local
 from oep.extensions import db
@@ -52,7 +53,7 @@ class OrganisationSummary:
 
     @property
     def title(self) -> str:
-        return _("%(organisation)s — summary", organisation=self.name)
+        return _("%(organisation)s — summary", organisation=isolate(self.name))
 
     def tables(self) -> list[Table]:
         return [*self.participants, self.certificates, self.pairing_table(), self.workshops, self.assessment]

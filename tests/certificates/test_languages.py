@@ -5,7 +5,6 @@ keeping their own direction in a certificate of any language."""
 from __future__ import annotations
 
 import io
-import re
 
 import pytest
 import sqlalchemy as sa
@@ -15,10 +14,15 @@ from pypdf import PdfReader
 from oep.certificates.models import Certificate
 from oep.extensions import db
 from oep.scheduling.models import ScheduledSession
-from tests.support_pdf import glyphs_drawn, visual_lines, x_position
+from tests.support_pdf import (
+    ARABIC_ORGANISATION,
+    ARABIC_ORGANISATION_SEEN_RIGHT_TO_LEFT,
+    glyphs_drawn,
+    visual_lines,
+    x_position,
+)
 
 ARABIC_NAME = "أمينة حداد"
-ARABIC_ORGANISATION = "جمعية الجالية السورية (مستوى A1–B1)."
 UKRAINIAN_NAME = "Олена Коваленко"
 
 
@@ -55,13 +59,6 @@ def letters(*texts: str) -> set[str]:
     return {char for text in texts for char in text if char.strip()}
 
 
-def reads_right_to_left(line: str) -> bool:
-    """The organisation's name as seen from the left: the full stop and the bracket first,
-    the first word ("جمعية") last. (The bracket's glyph is mirrored; the PDF may name it "("
-    or ")".)"""
-    return bool(re.match(r"\.[()]A1–B1 ", line)) and line.endswith("جمعية"[::-1])
-
-
 def test_an_arabic_certificate_is_laid_out_right_to_left_with_real_glyphs(client, multilingual_site, tmp_path):
     site, trainer, people = multilingual_site
     certificate, data = issue_pdf(client, site, trainer, people["ar"])
@@ -70,7 +67,7 @@ def test_an_arabic_certificate_is_laid_out_right_to_left_with_real_glyphs(client
     drawn, missing = glyphs_drawn(data)
     assert missing == 0 and letters(ARABIC_NAME, ARABIC_ORGANISATION) <= drawn
     [organisation_line] = [line for line in visual_lines(data) if "A1–B1" in line]
-    assert reads_right_to_left(organisation_line), organisation_line
+    assert ARABIC_ORGANISATION_SEEN_RIGHT_TO_LEFT.fullmatch(organisation_line), organisation_line
     # Mirrored: the verification code sits at the left of the page, the signatory at the right.
     width = float(PdfReader(io.BytesIO(data)).pages[0].mediabox.width)
     assert x_position(data, certificate.code) < width / 3
@@ -85,7 +82,7 @@ def test_an_arabic_name_keeps_its_direction_on_an_english_certificate(client, mu
     drawn, missing = glyphs_drawn(data)
     assert missing == 0 and letters(ARABIC_ORGANISATION) <= drawn
     [organisation_line] = [line for line in visual_lines(data) if "A1–B1" in line]
-    assert reads_right_to_left(organisation_line), organisation_line
+    assert ARABIC_ORGANISATION_SEEN_RIGHT_TO_LEFT.fullmatch(organisation_line), organisation_line
     width = float(PdfReader(io.BytesIO(data)).pages[0].mediabox.width)
     assert x_position(data, certificate.code) > width / 2
     # English as written in Europe: the day before the month.
