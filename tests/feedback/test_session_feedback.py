@@ -129,8 +129,8 @@ def test_a_signed_comment_shows_the_name_an_unsigned_one_says_anonymous(client, 
     assert signed.participant_id == amina.id and unsigned.participant_id is None
 
     html = results_page(client, sched, make.coordinator()).get_data(as_text=True)
-    assert "More exercises please<footer>Amina Haddad</footer>" in html
-    assert "Room was too cold<footer>Anonymous</footer>" in html
+    assert "More exercises please</p><footer>Amina Haddad</footer>" in html
+    assert "Room was too cold</p><footer>Anonymous</footer>" in html
     assert "Jonas Berg" not in html
 
 
