@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 
@@ -347,3 +348,27 @@ def test_an_edit_keeps_the_recorded_consent_and_the_rules(org_and_contact, make)
         data={"name": "Amina Haddad", "email": "amina@example.org", "preferred_language": "ar"},
     )
     assert response.status_code == 302 and person.email == "amina@example.org"
+
+def test_a_new_participants_language_starts_as_the_sites(client, make):
+    aarhus = make.site(city="Aarhus", local_language="da", country="DK", timezone="Europe/Copenhagen")
+    organisation = make.organisation(aarhus)
+    client.login(make.contact_of(organisation))
+    page = client.get(f"/organisations/{organisation.id}/participants/new").get_data(as_text=True)
+    assert '<option selected value="da">' in page
+    # In a file, a row without a preferred language gets the site's too.
+    response = upload(client, organisation, "name,preferred_language,consent\nMette Holm,,yes\nAmina Haddad,ar,yes\n")
+    page = response.get_data(as_text=True)
+    csv_text = page.split('name="csv_text" type="hidden" value="')[1].split('"')[0]
+    client.post(
+        f"/organisations/{organisation.id}/participants/import",
+        data={"step": "confirm", "csv_text": html.unescape(csv_text)},
+    )
+    languages = dict(db.session.execute(sa.select(Participant.name, Participant.preferred_language)).all())
+    assert languages == {"Mette Holm": "da", "Amina Haddad": "ar"}
+
+
+def test_without_a_site_a_new_participants_language_is_the_default(client, make):
+    organisation = make.organisation()
+    client.login(make.contact_of(organisation))
+    page = client.get(f"/organisations/{organisation.id}/participants/new").get_data(as_text=True)
+    assert '<option selected value="en">' in page
