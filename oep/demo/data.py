@@ -10,7 +10,7 @@ PROGRAMME = {
         "migrant associations strengthen their organisations together, exchange skills in pairs "
         "and co-deliver workshops in their communities."
     ),
-    "languages": ["en", "it", "el", "de", "da"],
+    "languages": ["en", "it", "el", "de", "da", "ar", "uk"],
     "signatory": ("Dr. Sofia Marino", "Programme Coordinator"),
 }
 

@@ -17,6 +17,7 @@ from oep.attendance import models as attendance_model
 from oep.attendance import services as attendance
 from oep.attendance.models import AttendanceStatus
 from oep.core.db import Base, utcnow
+from oep.core.i18n import is_interface_language
 from oep.core.uploads import store_image
 from oep.demo import data
 from oep.feedback import services as feedback
@@ -193,6 +194,11 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
                     if origin != "world"
                     else rng.choice([site_data["local_language"], "en"])
                 )
+                # Every other newcomer prefers a language of their association that OEP speaks
+                # (Arabic, Ukrainian...), so that the demo has certificates in those languages.
+                own = [code for code in languages if is_interface_language(code) and code not in ("en", language)]
+                if origin == "world" and own and participant_count % 2 == 0:
+                    language = own[participant_count // 2 % len(own)]
                 organisations.add_participant(
                     session,
                     organisation,
