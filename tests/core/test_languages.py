@@ -148,3 +148,14 @@ def test_length_date_and_number_messages_are_translated_too(client, make):
     assert response.status_code == 422
     assert "Das Feld darf höchstens 200 Zeichen lang sein." in page
     assert "Kein gültiges Datum." in page and "Keine gültige ganze Zahl." in page
+
+
+@pytest.mark.parametrize("language,script", [("sv", "äåöÄÅÖ"), ("ar", "\u0600-\u06ff"), ("uk", "\u0400-\u04ff")])
+def test_the_form_librarys_messages_are_not_english_in_the_new_languages(client, language, script):
+    """Before (and after) their catalogues arrive, Swedish, Arabic and Ukrainian readers get the
+    form library's messages in their language, not in English."""
+    client.post("/language", data={"lang": language})
+    page = client.post("/login", data={"email": "", "password": ""}).get_data(as_text=True)
+    errors = re.findall(r'<small class="field-errors" id="email-errors">(.*?)</small>', page)
+    assert errors and "This field is required." not in errors[0]
+    assert re.search(f"[{script}]", errors[0]), errors[0]
