@@ -15,7 +15,7 @@ from oep.accounts import services as accounts
 from oep.accounts.models import Role, User
 from oep.core.db import utcnow
 from oep.core.errors import Conflict, DomainError, InvalidInput
-from oep.core.i18n import SPOKEN_LANGUAGES
+from oep.core.i18n import spoken_languages
 from oep.core.mail import send_template
 from oep.core.validation import Problems, column_length, email_address, one_line, web_address
 from oep.organisations.consent import consent_version, registration_consent_text
@@ -79,7 +79,7 @@ def organisation_problems(data: OrganisationData) -> Problems:
     problems.text("city", data.city.strip(), column_length(Organisation.city))
     problems.web_address("website", web_address(data.website), column_length(Organisation.website))
     for code in data.languages:
-        problems.choice("languages", code, SPOKEN_LANGUAGES, _unknown_language(code))
+        problems.choice("languages", code, spoken_languages(), _unknown_language(code))
     problems.text("description", data.description.strip(), DESCRIPTION_MAX_LENGTH)
     return problems
 
@@ -380,7 +380,7 @@ def participant_problems(data: ParticipantData, *, adding: bool = True) -> Probl
     problems.email("email", data.email)
     problems.text("phone", data.phone.strip(), column_length(Participant.phone))
     problems.choice(
-        "preferred_language", data.preferred_language, SPOKEN_LANGUAGES, _unknown_language(data.preferred_language)
+        "preferred_language", data.preferred_language, spoken_languages(), _unknown_language(data.preferred_language)
     )
     if adding:
         problems.require("consent", data.consent, _("Only people who have given their consent can be added."))

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from oep.accounts.models import Role, User
 from oep.core.choices import country_codes
 from oep.core.errors import Conflict, InvalidInput
-from oep.core.i18n import INTERFACE_LANGUAGES, SPOKEN_LANGUAGES
+from oep.core.i18n import interface_languages, spoken_languages
 from oep.core.validation import Problems, column_length, one_line
 from oep.programmes.models import (
     DEFAULT_FUNDER_ACKNOWLEDGEMENT,
@@ -95,14 +95,15 @@ def programme_problems(data: ProgrammeData) -> Problems:
     if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
         problems.add("ends_on", _("The programme cannot end before it starts."))
     problems.require("languages", bool(data.languages), _("Choose at least one language."))
+    offered = interface_languages()
     for code in data.languages:
         problems.choice(
             "languages",
             code,
-            INTERFACE_LANGUAGES,
+            offered,
             _(
                 "A programme runs in the languages OEP is translated into (%(codes)s), not in “%(value)s”.",
-                codes=", ".join(INTERFACE_LANGUAGES),
+                codes=", ".join(offered),
                 value=code,
             ),
         )
@@ -199,7 +200,7 @@ def site_problems(data: SiteData) -> Problems:
     problems.choice(
         "local_language",
         data.local_language,
-        SPOKEN_LANGUAGES,
+        spoken_languages(),
         _("Unknown language “%(value)s”; use a code such as en, da, de, it, el, ar.", value=data.local_language),
     )
     problems.text("partner_organisation", data.partner_organisation.strip(), column_length(Site.partner_organisation))

@@ -349,6 +349,7 @@ def test_an_edit_keeps_the_recorded_consent_and_the_rules(org_and_contact, make)
     )
     assert response.status_code == 302 and person.email == "amina@example.org"
 
+
 def test_a_new_participants_language_starts_as_the_sites(client, make):
     aarhus = make.site(city="Aarhus", local_language="da", country="DK", timezone="Europe/Copenhagen")
     organisation = make.organisation(aarhus)

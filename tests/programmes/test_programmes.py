@@ -249,7 +249,8 @@ def test_the_service_refuses_what_only_the_form_used_to_check(make):
     assert found == {
         "name": "At most 200 characters.",
         "starts_on": "Enter a date.",
-        "languages": "A programme runs in the languages OEP is translated into (en, da, de, it, el), not in “tlh”.",
+        "languages": "A programme runs in the languages OEP is translated into "
+        "(en, da, de, it, el, sv, ar, uk), not in “tlh”.",
         "warning_min_held_sessions": "Enter a number.",
         "checkin_code_seconds": "Enter a number between 10 and 600.",
     }
