@@ -46,8 +46,9 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
     auth.init_login(app, login_manager)
 
-    from oep.core import access, errors, requests, templating
+    from oep.core import access, errors, requests, storage, templating
 
+    storage.init_app(app)
     app.before_request(access.enforce_access)
     requests.init_app(app)
     errors.register_error_handlers(app)

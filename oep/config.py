@@ -68,10 +68,26 @@ class DefaultConfig:
     #: Public base URL used in mails and on certificates (no trailing slash).
     BASE_URL = "http://127.0.0.1:5000"
 
-    UPLOAD_DIR: str | None = None  # default: instance/uploads
-    #: Issued certificates (PDF files) are kept here, never regenerated.
-    CERTIFICATE_DIR: str | None = None  # default: instance/certificates
-    REPORT_DIR: str | None = None  # default: instance/reports
+    #: Where files are kept (uploads, certificates, reports; see oep.core.storage):
+    #: "filesystem", "database" or "s3".
+    STORAGE_BACKEND = "filesystem"
+    #: The filesystem backend's folder: a folder per kind of file in it. Default: the instance folder.
+    STORAGE_DIR: str | None = None
+    #: Folders of single kinds of file on the filesystem (default: STORAGE_DIR/uploads, ...).
+    UPLOAD_DIR: str | None = None
+    CERTIFICATE_DIR: str | None = None
+    REPORT_DIR: str | None = None
+    #: The s3 backend: a bucket (made beforehand), an optional prefix for OEP's keys, the
+    #: store's address (empty for AWS S3), region and credentials (empty: boto3 looks for them
+    #: in AWS_* variables, its configuration files or the machine's role), and "path" or
+    #: "virtual" addressing ("auto": boto3 decides; MinIO and Ceph usually want "path").
+    S3_BUCKET: str | None = None
+    S3_PREFIX = ""
+    S3_ENDPOINT_URL: str | None = None
+    S3_REGION: str | None = None
+    S3_ACCESS_KEY_ID: str | None = None
+    S3_SECRET_ACCESS_KEY: str | None = None
+    S3_ADDRESSING_STYLE = "auto"
 
     #: Background jobs: with a Redis URL they go to an RQ queue served by
     #: `flask --app oep oep worker`; without, a thread of the web process runs them.
@@ -159,10 +175,7 @@ def load_config(app, test_config: dict | None = None) -> None:
     if cfg["MAIL_BACKEND"] is None:
         cfg["MAIL_BACKEND"] = "smtp" if production else "outbox"
     cfg["MAIL_OUTBOX_DIR"] = cfg["MAIL_OUTBOX_DIR"] or str(instance_path / "outbox")
-    cfg["UPLOAD_DIR"] = cfg["UPLOAD_DIR"] or str(instance_path / "uploads")
-    os.makedirs(cfg["UPLOAD_DIR"], exist_ok=True)
-    cfg["CERTIFICATE_DIR"] = cfg["CERTIFICATE_DIR"] or str(instance_path / "certificates")
-    cfg["REPORT_DIR"] = cfg["REPORT_DIR"] or str(instance_path / "reports")
+    cfg["STORAGE_DIR"] = cfg["STORAGE_DIR"] or str(instance_path)
     cfg["ISSUER_KEY_DIR"] = cfg["ISSUER_KEY_DIR"] or str(instance_path / "issuer_keys")
 
     if production:

@@ -21,6 +21,7 @@ from oep import create_app
 from oep.extensions import db
 from tests import factories
 from tests.support import ensure_database
+from tests.support_storage import S3Emulator, using_storage
 
 
 def pytest_sessionstart(session):
@@ -163,6 +164,29 @@ def client_factory(app):
 def make():
     """Factories that build valid objects with sensible defaults (see tests/factories.py)."""
     return factories.Factory(db.session)
+
+
+@pytest.fixture(scope="session")
+def s3_emulator():
+    """An S3-compatible server (moto's) on loopback, for the run."""
+    emulator = S3Emulator()
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture(params=["filesystem", "database", "s3"])
+def any_storage(request, app, tmp_path):
+    """The test runs once per storage backend, with the app keeping its files there, new for
+    the test: a folder of its own, the tables emptied after each test, a new bucket of the S3
+    emulator."""
+    if request.param == "s3":
+        extra = request.getfixturevalue("s3_emulator").settings()
+    elif request.param == "filesystem":
+        extra = {"STORAGE_DIR": str(tmp_path / "files"), "UPLOAD_DIR": None}
+    else:
+        extra = {}
+    with using_storage(app, request.param, **extra):
+        yield request.param
 
 
 class Mailbox:

@@ -8,13 +8,13 @@ import hashlib
 import itertools
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 from werkzeug.security import generate_password_hash
 
 from oep.accounts.models import Role, User
 from oep.attendance.models import Attendance, AttendanceStatus
 from oep.certificates.models import Certificate, CertificateKind, new_code
+from oep.core import storage
 from oep.core.db import utcnow
 from oep.feedback.models import AssessmentPhase, SelfAssessment, SessionFeedback
 from oep.jobs.models import Job
@@ -196,14 +196,10 @@ class Factory:
     # --- certificates and jobs ---
     def certificate(self, site: Site, participant: Participant, kind: str = "completion", **kw) -> Certificate:
         """A certificate record with a small stored file (not a rendered one)."""
-        from flask import current_app
-
         code = kw.pop("code", None) or new_code()
         file_name = f"{site.programme_id}/{code}.pdf"
-        path = Path(current_app.config["CERTIFICATE_DIR"]) / file_name
-        path.parent.mkdir(parents=True, exist_ok=True)
         content = b"%PDF-1.7 test certificate " + code.encode()
-        path.write_bytes(content)
+        storage.current().write(f"certificates/{file_name}", content)
         return self._add(
             Certificate(
                 code=code,

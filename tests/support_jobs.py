@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from oep.extensions import db
 from oep.jobs.models import Job
 from tests.support import need
+from tests.support_storage import storage_environment
 
 PROJECT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("OEP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -58,11 +59,10 @@ def worker_environment(app, queue: str) -> dict:
         OEP_BASE_URL=cfg["BASE_URL"],
         OEP_MAIL_BACKEND="outbox",
         OEP_MAIL_OUTBOX_DIR=cfg["MAIL_OUTBOX_DIR"],
-        OEP_UPLOAD_DIR=cfg["UPLOAD_DIR"],
-        OEP_CERTIFICATE_DIR=cfg["CERTIFICATE_DIR"],
         OEP_RENDER_PROCESSES="1",
         OEP_PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
     )
+    env.update(storage_environment(cfg))
     return env
 
 

@@ -12,7 +12,6 @@ processes, chunks are rendered side by side.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import multiprocessing
 import secrets
@@ -21,7 +20,6 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -44,7 +42,7 @@ from oep.certificates.models import (
     CertificateStatus,
     new_code,
 )
-from oep.core import pdf
+from oep.core import pdf, storage
 from oep.core.db import utcnow
 from oep.core.errors import Conflict, InvalidInput
 from oep.core.i18n import in_language, is_interface_language, supported_language
@@ -260,16 +258,10 @@ def render_all(
 # --- storing -------------------------------------------------------------------------------------------
 
 
-def storage_dir() -> Path:
-    """The folder certificate files are kept in (``CERTIFICATE_DIR``), made if missing."""
-    path = Path(current_app.config["CERTIFICATE_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def stored_file(certificate: Certificate) -> Path:
-    """Where the certificate's PDF is stored (the file may have gone missing)."""
-    return storage_dir() / certificate.file_name
+def file_key(certificate: Certificate) -> str:
+    """The storage key of the certificate's PDF (``certificates/<programme>/<code>.pdf``; the
+    file may have gone missing)."""
+    return f"certificates/{certificate.file_name}"
 
 
 def _store(
@@ -281,10 +273,8 @@ def _store(
     by: User | None,
     credential: BadgeCredential | None = None,
 ) -> Certificate:
-    programme_dir = storage_dir() / str(site.programme_id)
-    programme_dir.mkdir(parents=True, exist_ok=True)
     file_name = f"{site.programme_id}/{data['code']}.pdf"
-    (storage_dir() / file_name).write_bytes(pdf_bytes)
+    stored = storage.current().write(f"certificates/{file_name}", pdf_bytes)
     previous = session.scalar(
         sa.select(Certificate).where(
             Certificate.participant_id == decision.participant.id,
@@ -310,8 +300,8 @@ def _store(
         modules=data["modules"],
         identity_salt=data["identity_salt"],
         file_name=file_name,
-        sha256=hashlib.sha256(pdf_bytes).hexdigest(),
-        size=len(pdf_bytes),
+        sha256=stored.sha256,
+        size=stored.size,
         issued_at=data["issued_at"],
         issued_by_id=by.id if by else None,
     )

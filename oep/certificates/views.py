@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import textwrap
 import zipfile
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -18,7 +18,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -29,7 +28,7 @@ from oep.accounts.models import Role
 from oep.certificates import badges, issuer, queries, services
 from oep.certificates.forms import IssueForm, IssueOneForm, RevokeForm, VerifyForm
 from oep.certificates.models import normalise_code
-from oep.core import throttle
+from oep.core import storage, throttle
 from oep.core.access import public, roles_required
 from oep.core.errors import DomainError
 from oep.core.forms import attach_error
@@ -39,6 +38,8 @@ from oep.jobs import services as jobs
 from oep.organisations import queries as org_queries
 from oep.organisations.models import Participant
 from oep.programmes import queries as programme_queries
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("certificates", __name__)
 
@@ -161,10 +162,16 @@ def revoke(certificate_id):
 def download(certificate_id):
     """The stored file, exactly as issued."""
     certificate = queries.get_certificate_or_404(current_user, certificate_id)
-    path = services.stored_file(certificate)
-    if not path.is_file():
+    try:
+        return storage.send(
+            services.file_key(certificate),
+            "application/pdf",
+            as_attachment=True,
+            download_name=certificate.download_name,
+            etag=certificate.sha256,
+        )
+    except FileNotFoundError:
         abort(404)
-    return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=certificate.download_name)
 
 
 def _download(content: str | bytes, mimetype: str, name: str) -> Response:
@@ -226,13 +233,19 @@ class _Pipe(io.RawIOBase):
         return data
 
 
-def stream_zip(entries: list[tuple[str, Path]]):
-    """A ZIP written while it is sent: memory stays small however large the archive is.
-    PDFs are stored, not compressed again."""
+def stream_zip(entries: list[tuple[str, str]], store: storage.Storage):
+    """A ZIP of the stored files ``entries`` (name in the archive, storage key), written while
+    it is sent: memory stays small however large the archive is. PDFs are stored, not
+    compressed again. A file gone missing is left out (and logged)."""
     pipe = _Pipe()
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
-        for name, path in entries:
-            with archive.open(name, "w", force_zip64=True) as target, path.open("rb") as source:
+        for name, key in entries:
+            try:
+                source = store.open_read(key)
+            except FileNotFoundError:
+                log.warning("%s is missing: left out of the ZIP", key)
+                continue
+            with source, archive.open(name, "w", force_zip64=True) as target:
                 while block := source.read(1 << 16):
                     target.write(block)
                     yield pipe.take()
@@ -243,20 +256,17 @@ def stream_zip(entries: list[tuple[str, Path]]):
 def _zip_response(certificates, name: str) -> Response:
     entries, used = [], set()
     for certificate in certificates:
-        path = services.stored_file(certificate)
-        if not path.is_file():
-            continue
         folder = "".join(ch if ch.isalnum() or ch in " -" else "-" for ch in certificate.organisation_name).strip()[:60]
         entry = f"{folder}/{certificate.download_name}"
         if entry in used:
             continue
         used.add(entry)
-        entries.append((entry, path))
+        entries.append((entry, services.file_key(certificate)))
     if not entries:
         flash(_("There is no certificate to download yet."), "info")
         return redirect(request.referrer or url_for("dashboard.index"))
     return Response(
-        stream_zip(entries),
+        stream_zip(entries, storage.current()),
         mimetype="application/zip",
         headers={"Content-Disposition": f'attachment; filename="{name}.zip"'},
     )

@@ -1,9 +1,10 @@
 """Printed documents: HTML + CSS rendered to PDF/A by WeasyPrint.
 
 Documents are rendered from plain data (never ORM objects) and may load only the app's own
-files: ``oep://static/...`` (fonts, styles) and ``oep://uploads/...`` (emblems, signatures),
-plus inline ``data:`` URLs. Anything else — ``file://``, ``http(s)://`` — is refused, so a
-name typed into a form cannot make the server read its disk or call out to the network.
+files: ``oep://static/...`` (fonts, styles) and ``oep://uploads/...`` (emblems, signatures,
+read through the storage layer, whichever backend keeps them), plus inline ``data:`` URLs.
+Anything else — ``file://``, ``http(s)://`` — is refused, so a name typed into a form cannot
+make the server read its disk or call out to the network.
 
 One ``FontConfiguration`` and one image cache are kept per process: building them is a
 large part of the cost of a small document.
@@ -21,6 +22,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+from oep.core import storage
+
 log = logging.getLogger(__name__)
 
 PDF_VARIANT = "pdf/a-3b"
@@ -28,16 +31,15 @@ PDF_VARIANT = "pdf/a-3b"
 
 @dataclass(frozen=True)
 class Assets:
-    """Where the fetcher may read: the app's static folder and its upload folder."""
+    """Where the fetcher may read: the app's static folder, and the uploads in its storage
+    (described by settings, so that a render process without the app can open it)."""
 
     static_dir: str
-    upload_dir: str
+    storage: storage.StorageSettings
 
     @classmethod
     def of(cls, app) -> Assets:
-        return cls(
-            static_dir=str(Path(app.static_folder).resolve()), upload_dir=str(Path(app.config["UPLOAD_DIR"]).resolve())
-        )
+        return cls(static_dir=str(Path(app.static_folder).resolve()), storage=storage.StorageSettings.of(app.config))
 
 
 class RefusedURL(ValueError):
@@ -52,10 +54,21 @@ def _inside(root: str, relative: str) -> Path:
     return path
 
 
+def _upload(assets: Assets, name: str) -> bytes:
+    try:
+        return storage.for_settings(assets.storage).read_bytes(storage.check_key(f"uploads/{name}"))
+    except (storage.InvalidKey, FileNotFoundError):
+        raise RefusedURL(f"not an upload: {name[:200]}") from None
+
+
 MEDIA_TYPES = {".ttf": "font/ttf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".css": "text/css"}
 
 
-QR_PREFIX = "oep://qr/"
+STATIC, UPLOADS, QR_PREFIX = "oep://static/", "oep://uploads/", "oep://qr/"
+
+
+def _media_type(suffix: str) -> str:
+    return MEDIA_TYPES.get(suffix.lower(), "application/octet-stream")
 
 
 def qr_url(text: str) -> str:
@@ -84,11 +97,12 @@ def make_url_fetcher(assets: Assets):
                 return super().fetch(url, headers)  # urllib's data: handler; no I/O
             if url.startswith(QR_PREFIX) and len(url) < 1000:
                 return URLFetcherResponse(url, qr_png(unquote(url[len(QR_PREFIX) :])), {"Content-Type": "image/png"})
-            for prefix, root in (("oep://static/", assets.static_dir), ("oep://uploads/", assets.upload_dir)):
-                if url.startswith(prefix):
-                    path = _inside(root, url[len(prefix) :])
-                    content_type = MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
-                    return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+            if url.startswith(STATIC):
+                path = _inside(assets.static_dir, url[len(STATIC) :])
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": _media_type(path.suffix)})
+            if url.startswith(UPLOADS):
+                name = url[len(UPLOADS) :]
+                return URLFetcherResponse(url, _upload(assets, name), {"Content-Type": _media_type(Path(name).suffix)})
             log.warning("Refused to fetch %s while rendering a PDF", url[:200])
             raise RefusedURL(f"refused: {url[:200]}")
 
@@ -165,7 +179,7 @@ def render_pages(
 ) -> list[bytes]:
     """Lay out ``html`` (``count`` documents, one page each) and write each page as its own
     PDF, carrying ``embedded[i]`` in page ``i``'s file. Runs in render processes too: it needs
-    no app, only the assets' folders."""
+    no app, only the assets (the static folder and the storage's settings)."""
     document = render_document(html, assets)
     if len(document.pages) != count:
         raise RuntimeError(f"{count} documents laid out on {len(document.pages)} pages")

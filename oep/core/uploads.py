@@ -1,25 +1,19 @@
-"""Uploaded images (emblems, logos, signatures): checked, re-encoded and stored by a random name."""
+"""Uploaded images (emblems, logos, signatures): checked, re-encoded and stored by a random name
+in the storage layer (``uploads/<name>``)."""
 
 from __future__ import annotations
 
 import io
 import secrets
-from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from oep.core import storage
 from oep.core.errors import InvalidInput
 
 ALLOWED_FORMATS = {"PNG": "png", "JPEG": "jpg"}
 MAX_PIXELS = 4000 * 4000
-
-
-def upload_dir() -> Path:
-    path = Path(current_app.config["UPLOAD_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def store_image(file_storage, field: str) -> str:
@@ -51,12 +45,13 @@ def store_image(file_storage, field: str) -> str:
         image.convert("RGB").save(out, "JPEG", quality=90)
     else:
         image.save(out, "PNG", optimize=True)
-    (upload_dir() / name).write_bytes(out.getvalue())
+    storage.current().write(key_of(name), out.getvalue())
     return name
 
 
-def stored_path(name: str | None) -> Path | None:
-    if not name or "/" in name or "\\" in name or name.startswith("."):
+def key_of(name: str | None) -> str | None:
+    """The storage key of an upload's stored name; ``None`` for no name or one that names no
+    upload (a path, a hidden name)."""
+    if not name or "/" in name or not storage.is_valid(f"uploads/{name}"):
         return None
-    path = upload_dir() / name
-    return path if path.is_file() else None
+    return f"uploads/{name}"

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from oep.accounts.models import Role
+from oep.core import storage, uploads
 from oep.core.access import public, roles_required
 from oep.core.errors import DomainError
 from oep.core.forms import attach_error, render_form, show_problems
-from oep.core.uploads import store_image, stored_path
+from oep.core.uploads import store_image
 from oep.extensions import db
 from oep.organisations import queries as org_queries
 from oep.programmes import queries, services
@@ -114,10 +115,13 @@ def edit(programme_id):
 
 
 def _send_upload(name: str | None):
-    path = stored_path(name)
-    if path is None:
+    key = uploads.key_of(name)
+    if key is None:
         abort(404)
-    return send_file(path, max_age=3600)
+    try:
+        return storage.send(key, max_age=3600)
+    except FileNotFoundError:
+        abort(404)
 
 
 @bp.route("/<int:programme_id>/emblem")

@@ -54,7 +54,7 @@ class ReportFormat(LabelledEnum):
 
 class ReportFile(db.Model):
     """A generated report, kept so that it can be downloaded again: what it covers, who made
-    it, and its file (in REPORT_DIR) with its SHA-256."""
+    it, and its file (``reports/<file_name>`` in the storage layer) with its size and SHA-256."""
 
     __tablename__ = "report_files"
     __table_args__ = (sa.CheckConstraint("period_from <= period_to", name="period_ordered"),)

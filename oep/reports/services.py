@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
 import secrets
 from datetime import date, timedelta
-from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from oep.core import storage
 from oep.core.errors import InvalidInput
 from oep.core.i18n import in_language, is_interface_language
 from oep.core.tables import safe_filename
@@ -133,26 +130,21 @@ def file_stem(report: data.Report, programme: Programme, site: Site | None) -> s
     return safe_filename(f"OEP-{programme.name}-{where}-{report.period.start:%Y%m%d}-{report.period.end:%Y%m%d}")[:150]
 
 
-def store(content: bytes, extension: str) -> tuple[str, str]:
-    """Write ``content`` into ``REPORT_DIR`` under a new random name ending in ``extension``
-    (atomically: never half a file); returns the stored name and its SHA-256 in hex."""
-    folder = Path(current_app.config["REPORT_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
+def store(content: bytes, extension: str) -> tuple[str, storage.Written]:
+    """Store ``content`` in the storage layer under a new random name ending in ``extension``
+    (as ``reports/<name>``; atomically: never half a file); returns the name and what was
+    written (its size and SHA-256)."""
     name = f"{date.today():%Y%m%d}-{secrets.token_hex(12)}.{extension}"
-    partial = folder / (name + ".part")
-    partial.write_bytes(content)
-    os.replace(partial, folder / name)
-    return name, hashlib.sha256(content).hexdigest()
+    return name, storage.current().write(f"reports/{name}", content)
 
 
-def stored_path(report_file: ReportFile) -> Path:
-    """Where a report file is stored (it may have been cleaned up since). Raises
-    ``FileNotFoundError`` for a stored name that would lead outside ``REPORT_DIR``."""
-    folder = Path(current_app.config["REPORT_DIR"]).resolve()
-    path = (folder / report_file.file_name).resolve()
-    if folder not in path.parents:
+def file_key(report_file: ReportFile) -> str:
+    """The storage key of a report file (the file may have been cleaned up since). Raises
+    ``FileNotFoundError`` for a stored name that is not a name in the reports' storage."""
+    key = f"reports/{report_file.file_name}"
+    if "/" in report_file.file_name or not storage.is_valid(key):
         raise FileNotFoundError(report_file.file_name)
-    return path
+    return key
 
 
 def make_files(
@@ -189,31 +181,35 @@ def make_files(
         step=step,
         with_charts=ReportFormat.PDF in formats,
     )
-    files = []
     with in_language(language):
         stem = file_stem(report, programme, site)
+        contents = []
         for fmt in formats:
-            content = RENDERERS[fmt](report)
-            stored, digest = store(content, fmt.extension)
-            record = ReportFile(
-                job_id=job_id,
-                programme_id=programme.id,
-                site_id=site.id if site else None,
-                period_from=period.start,
-                period_to=period.end,
-                format=fmt,
-                language=language,
-                include_participants=include_participants,
-                title=report.title,
-                file_name=stored,
-                download_name=f"{stem}.{fmt.extension}",
-                size=len(content),
-                sha256=digest,
-                created_by_id=by_id,
-            )
-            session.add(record)
-            files.append(record)
+            contents.append(RENDERERS[fmt](report))
             if step:
                 step(f"format:{fmt.value}")
+    # Stored once all are written: the database storage writes in this transaction, and on
+    # SQLite a job's progress (committed on a connection of its own) must not wait for it.
+    files = []
+    for fmt, content in zip(formats, contents, strict=True):
+        name, stored = store(content, fmt.extension)
+        record = ReportFile(
+            job_id=job_id,
+            programme_id=programme.id,
+            site_id=site.id if site else None,
+            period_from=period.start,
+            period_to=period.end,
+            format=fmt,
+            language=language,
+            include_participants=include_participants,
+            title=report.title,
+            file_name=name,
+            download_name=f"{stem}.{fmt.extension}",
+            size=stored.size,
+            sha256=stored.sha256,
+            created_by_id=by_id,
+        )
+        session.add(record)
+        files.append(record)
     session.flush()
     return files

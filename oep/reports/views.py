@@ -4,12 +4,12 @@ its files as a job, downloading them; a site's narrative sections; an organisati
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from oep.accounts.models import Role
-from oep.core import markdown
+from oep.core import markdown, storage
 from oep.core.access import roles_required
 from oep.core.forms import render_form
 from oep.core.i18n import current_language, in_language
@@ -165,17 +165,15 @@ def download(file_id):
     if report_file is None:
         abort(404)
     try:
-        path = services.stored_path(report_file)
-        handle = path.open("rb")
-    except OSError:
+        return storage.send(
+            services.file_key(report_file),
+            report_file.format.media_type,
+            as_attachment=True,
+            download_name=report_file.download_name,
+            etag=report_file.sha256,
+        )
+    except FileNotFoundError:
         abort(410, description=_("This report's file is no longer kept. Generate the report again."))
-    return send_file(
-        handle,
-        mimetype=report_file.format.media_type,
-        as_attachment=True,
-        download_name=report_file.download_name,
-        max_age=0,
-    )
 
 
 @bp.route("/sites/<int:site_id>/narratives", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from oep.core.uploads import upload_dir
+from oep.core import storage
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def course_site(make, app):
     programme.certificate_signatory_title = "Programme Coordinator"
     emblem = io.BytesIO()
     Image.new("RGB", (120, 80), (0, 51, 153)).save(emblem, "PNG")
-    (upload_dir() / "emblem-test.png").write_bytes(emblem.getvalue())
+    storage.current().write("uploads/emblem-test.png", emblem.getvalue())
     programme.emblem_file = "emblem-test.png"
     module = make.module(programme, title="Fundraising", mandatory=True)
     organisation = make.organisation(site, name="Σύλλογος Γυναικών Κυψέλης")

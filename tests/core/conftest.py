@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from oep.core import storage
 from oep.feedback.services import feedback_token
 from oep.organisations.models import EnrolmentStatus
 
@@ -19,10 +20,8 @@ def jobs_stay_queued(monkeypatch):
 @pytest.fixture
 def world(make, app):
     """Two organisations at two sites of one programme, and one person of each role."""
-    from oep.core.uploads import upload_dir
-
     programme = make.programme()
-    (upload_dir() / "emblem-test.png").write_bytes(_PNG)
+    storage.current().write("uploads/emblem-test.png", _PNG)
     programme.emblem_file = "emblem-test.png"
     programme.certificate_signature_file = "emblem-test.png"
     site_1 = make.site(programme)
@@ -91,7 +90,7 @@ def _report_file(site, by):
     from oep.reports.models import ReportFile, ReportFormat
     from oep.reports.services import store
 
-    stored, digest = store(b"PK test workbook", "xlsx")
+    name, stored = store(b"PK test workbook", "xlsx")
     record = ReportFile(
         programme_id=site.programme_id,
         site_id=site.id,
@@ -100,10 +99,10 @@ def _report_file(site, by):
         format=ReportFormat.XLSX,
         language="en",
         title="Test report",
-        file_name=stored,
+        file_name=name,
         download_name="test.xlsx",
-        size=16,
-        sha256=digest,
+        size=stored.size,
+        sha256=stored.sha256,
         created_by_id=by.id,
     )
     db.session.add(record)

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image
 
+from oep.core import storage
 from oep.core.errors import InvalidInput
 from oep.extensions import db
 from oep.programmes import services
@@ -61,6 +62,20 @@ def test_coordinator_creates_a_programme_with_an_emblem(client, make):
     # Editing without a new upload keeps the emblem.
     client.post(f"/programmes/{programme.id}/edit", data=programme_form(name="OEP 2027 (renamed)"))
     assert programme.name == "OEP 2027 (renamed)" and programme.emblem_file
+
+
+def test_an_uploaded_emblem_is_kept_and_served_by_every_backend(any_storage, client, make):
+    client.login(make.coordinator())
+    data = programme_form()
+    data["emblem"] = (io.BytesIO(png_bytes((30, 20))), "eu.png")
+    assert client.post("/programmes/new", data=data, content_type="multipart/form-data").status_code == 302
+    programme = db.session.scalar(sa.select(Programme))
+    assert list(storage.current().keys("uploads")) == [f"uploads/{programme.emblem_file}"]
+    emblem = client.get(f"/programmes/{programme.id}/emblem")
+    assert emblem.status_code == 200 and emblem.mimetype == "image/png"
+    with Image.open(io.BytesIO(emblem.data)) as picture:
+        assert picture.size == (30, 20)
+    assert client.get(f"/programmes/{programme.id + 1}/emblem").status_code == 404
 
 
 @pytest.mark.parametrize(

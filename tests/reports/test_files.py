@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
+from oep.core import storage
 from oep.extensions import db
 from oep.reports import services
 from oep.reports.models import ReportFormat
@@ -31,7 +32,7 @@ def make_file(world, fmt, site=None, language="en", include_participants=False):
         by_id=world.coordinator.id,
     )
     db.session.commit()
-    return services.stored_path(record).read_bytes(), record
+    return storage.current().read_bytes(services.file_key(record)), record
 
 
 def pdf_pages(content: bytes) -> list[str]:
