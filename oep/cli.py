@@ -12,10 +12,11 @@ from flask.cli import AppGroup
 
 from oep.accounts.cli import COMMANDS as ACCOUNTS_COMMANDS
 from oep.certificates.cli import COMMANDS as CERTIFICATES_COMMANDS
+from oep.core.cli import COMMANDS as CORE_COMMANDS
 from oep.demo.cli import COMMANDS as DEMO_COMMANDS
 from oep.worker import COMMANDS as WORKER_COMMANDS
 
-FEATURE_COMMANDS = (*ACCOUNTS_COMMANDS, *CERTIFICATES_COMMANDS, *DEMO_COMMANDS, *WORKER_COMMANDS)
+FEATURE_COMMANDS = (*CORE_COMMANDS, *ACCOUNTS_COMMANDS, *CERTIFICATES_COMMANDS, *DEMO_COMMANDS, *WORKER_COMMANDS)
 
 
 def register_commands(app: Flask) -> None:
