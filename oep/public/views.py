@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from oep.accounts import services as accounts
+from oep.core import storage
 from oep.core.access import public
 from oep.core.i18n import is_interface_language
 from oep.core.urls import safe_next_url
@@ -33,21 +34,27 @@ def home():
     return render_template("public/home.html", programmes=programmes)
 
 
+def _reason(exc: Exception) -> str:
+    return type(exc).__name__ + ": " + (str(exc).splitlines() or [""])[0][:200]
+
+
 @bp.route("/healthz")
 @public
 def healthz():
-    """For load balancers and uptime checks: is the app up and can it reach its database?"""
+    """For load balancers and uptime checks: is the app up, and can it reach its database and
+    the storage its files are kept in?"""
     try:
         db.session.execute(sa.text("SELECT 1"))
     except Exception as exc:  # any failure to reach the database means "not healthy"
         log.warning("Health check: database unreachable: %s", exc)
         db.session.rollback()
-        return {
-            "status": "error",
-            "database": "unreachable",
-            "reason": type(exc).__name__ + ": " + str(exc).splitlines()[0][:200],
-        }, 503
-    return {"status": "ok", "database": "ok"}
+        return {"status": "error", "database": "unreachable", "reason": _reason(exc)}, 503
+    try:
+        storage.current().exists("uploads/healthz")
+    except Exception as exc:  # a store that cannot be asked (down, refused credentials)
+        log.warning("Health check: storage unreachable: %s", exc)
+        return {"status": "error", "database": "ok", "storage": "unreachable", "reason": _reason(exc)}, 503
+    return {"status": "ok", "database": "ok", "storage": "ok"}
 
 
 @bp.route("/language", methods=["POST"])

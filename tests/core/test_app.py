@@ -11,7 +11,7 @@ from tests.conftest import make_test_app
 def test_healthz_reports_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "storage": "ok"}
 
 
 def test_healthz_reports_an_unreachable_database(tmp_path):
@@ -20,6 +20,23 @@ def test_healthz_reports_an_unreachable_database(tmp_path):
     assert response.status_code == 503
     body = response.get_json()
     assert body["status"] == "error" and body["database"] == "unreachable" and body["reason"]
+
+
+def test_healthz_reports_an_unreachable_store(database_url, tmp_path):
+    app = make_test_app(
+        database_url,
+        tmp_path,
+        STORAGE_BACKEND="s3",
+        S3_BUCKET="oep",
+        S3_ENDPOINT_URL="http://127.0.0.1:1",
+        S3_ACCESS_KEY_ID="x",
+        S3_SECRET_ACCESS_KEY="y",
+        S3_REGION="us-east-1",
+    )
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["storage"] == "unreachable" and body["database"] == "ok" and "127.0.0.1:1" in body["reason"]
 
 
 def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path, monkeypatch):

@@ -110,7 +110,8 @@ def _s3_client(settings: StorageSettings):
         # AWS's default CRC checksums (2025) refuse uploads that carry them.
         request_checksum_calculation="when_required",
         response_checksum_validation="when_required",
-        retries={"max_attempts": 5, "mode": "standard"},
+        retries={"max_attempts": 3, "mode": "standard"},
+        connect_timeout=5,
     )
     return boto3.session.Session().client(
         "s3",
