@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
     load_config(app, test_config)
     _configure_logging(app)
+    _trust_proxies(app)
 
     from oep.extensions import babel, csrf, db, login_manager, migrate
 
@@ -70,6 +71,15 @@ def _project_dir() -> Path:
 
 def _migrations_dir() -> Path:
     return _project_dir() / "migrations"
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind reverse proxies, take the visitor's address and scheme from the headers they add."""
+    hops = int(app.config["TRUSTED_PROXIES"] or 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _configure_logging(app: Flask) -> None:

@@ -67,6 +67,10 @@ class DefaultConfig:
 
     #: Public base URL used in mails and on certificates (no trailing slash).
     BASE_URL = "http://127.0.0.1:5000"
+    #: How many reverse proxies stand in front of OEP (a TLS proxy, a load balancer): their
+    #: X-Forwarded-For, -Proto and -Host headers are trusted that many hops deep, so that the
+    #: throttles count per visitor rather than per proxy. 0: none (never trust the headers).
+    TRUSTED_PROXIES = 0
 
     #: Where files are kept (uploads, certificates, reports; see oep.core.storage):
     #: "filesystem", "database" or "s3".

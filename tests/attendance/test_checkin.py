@@ -12,6 +12,7 @@ from oep.attendance import checkin
 from oep.attendance.models import Attendance, AttendanceStatus, MarkSource
 from oep.core.db import utcnow
 from oep.extensions import db
+from tests.conftest import make_test_app
 
 
 @pytest.fixture
@@ -133,6 +134,38 @@ def test_attempts_are_rate_limited(client, open_session):
         client.post(f"/checkin/{sched.uid}", data={"code": "000000", "participant_id": amina.id})
     response = client.post(f"/checkin/{sched.uid}", data={"code": code_now(sched), "participant_id": amina.id})
     assert response.status_code == 422 and "Too many attempts" in response.get_data(as_text=True)
+    assert the_mark() is None
+
+
+def guess_then_check_in(client, sched, amina, guesser: str, participant: str) -> str:
+    """Twenty wrong codes from one address, then the right code from another (as a proxy
+    in front would say in X-Forwarded-For); what the second one is told."""
+    for _ in range(20):
+        client.post(
+            f"/checkin/{sched.uid}",
+            data={"code": "000000", "participant_id": amina.id},
+            headers={"X-Forwarded-For": guesser},
+        )
+    response = client.post(
+        f"/checkin/{sched.uid}",
+        data={"code": code_now(sched), "participant_id": amina.id},
+        headers={"X-Forwarded-For": participant},
+    )
+    return response.get_data(as_text=True)
+
+
+def test_behind_a_trusted_proxy_each_visitor_counts_for_themselves(database_url, tmp_path, open_session):
+    sched, amina = open_session
+    db.session.commit()
+    behind_proxy = make_test_app(database_url, tmp_path, TRUSTED_PROXIES=1).test_client()
+    assert "you are checked in as Present" in guess_then_check_in(
+        behind_proxy, sched, amina, "203.0.113.5", "203.0.113.6"
+    )
+
+
+def test_without_a_trusted_proxy_a_forwarded_address_changes_nothing(client, open_session):
+    sched, amina = open_session
+    assert "Too many attempts" in guess_then_check_in(client, sched, amina, "203.0.113.5", "203.0.113.6")
     assert the_mark() is None
 
 
