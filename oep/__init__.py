@@ -70,7 +70,8 @@ def _project_dir() -> Path:
 
 
 def _migrations_dir() -> Path:
-    return _project_dir() / "migrations"
+    """The Alembic migrations, inside the package: found wherever it is installed."""
+    return Path(__file__).resolve().parent / "migrations"
 
 
 def _trust_proxies(app: Flask) -> None:

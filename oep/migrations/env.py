@@ -3,7 +3,6 @@
 import logging
 from logging.config import fileConfig
 
-import sqlalchemy as sa
 from alembic import context
 from flask import current_app
 
@@ -15,9 +14,7 @@ if config.config_file_name and not logging.getLogger().handlers:
 logger = logging.getLogger("alembic.env")
 
 target_db = current_app.extensions["migrate"].db
-config.set_main_option(
-    "sqlalchemy.url", target_db.engine.url.render_as_string(hide_password=False).replace("%", "%%")
-)
+config.set_main_option("sqlalchemy.url", target_db.engine.url.render_as_string(hide_password=False).replace("%", "%%"))
 
 
 def render_item(type_, obj, autogen_context):
