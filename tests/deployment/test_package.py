@@ -7,6 +7,7 @@ catalogues. Heavy: installing every dependency takes a minute or two; it runs on
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -68,8 +69,14 @@ def test_pip_install_then_db_upgrade_from_any_folder(tmp_path):
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OEP_", "PYTHONPATH", "VIRTUAL_ENV"))}
     env.update(OEP_DATABASE_URL=database, OEP_INSTANCE_PATH=str(tmp_path / "instance"))
+    # A copy of what is kept in the project, as a fresh clone has it: a checkout's build/ folder
+    # (left by an earlier build) could otherwise carry files the package itself no longer has.
+    source = tmp_path / "source"
+    shutil.copytree(PROJECT / "oep", source / "oep", ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    for name in ("pyproject.toml", "setup.py", "README.md"):
+        shutil.copy(PROJECT / name, source / name)
     install = subprocess.run(
-        [str(venv / "bin/pip"), "install", "--quiet", "--disable-pip-version-check", str(PROJECT)],
+        [str(venv / "bin/pip"), "install", "--quiet", "--disable-pip-version-check", str(source)],
         cwd=anywhere,
         env=env,
         capture_output=True,
