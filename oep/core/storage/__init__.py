@@ -49,13 +49,18 @@ from oep.core.storage.s3 import S3Storage
 from oep.extensions import db
 
 __all__ = [
+    "BACKENDS",
     "CHUNK_SIZE",
     "NAMESPACES",
+    "DatabaseStorage",
     "FileInfo",
+    "FilesystemStorage",
     "InvalidKey",
+    "S3Storage",
     "Storage",
     "StorageSettings",
     "Written",
+    "build",
     "check_key",
     "current",
     "for_settings",
