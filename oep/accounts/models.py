@@ -55,7 +55,9 @@ class User(db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="contacts")
-    sites: Mapped[list[Site]] = relationship(secondary="site_trainers", back_populates="trainers", order_by="Site.city")
+    sites: Mapped[list[Site]] = relationship(
+        secondary="site_trainers", back_populates="trainers", order_by="Site.city_key"
+    )
 
     # Flask-Login protocol
     @property

@@ -121,7 +121,7 @@ def change_password():
 
 def _site_choices():
     rows = db.session.execute(
-        sa.select(Site.id, Site.city, Programme.name).join(Site.programme).order_by(Programme.name, Site.city)
+        sa.select(Site.id, Site.city, Programme.name).join(Site.programme).order_by(Programme.name_key, Site.city_key)
     ).all()
     return [(site_id, f"{city} ({programme})") for site_id, city, programme in rows]
 

@@ -45,7 +45,8 @@ from oep.certificates.models import (
 from oep.core import pdf, storage
 from oep.core.db import utcnow
 from oep.core.errors import Conflict, InvalidInput
-from oep.core.i18n import in_language, is_interface_language, supported_language
+from oep.core.i18n import in_language, interface_languages, is_interface_language, supported_language
+from oep.core.i18n_text import I18nText
 from oep.core.mail import Attachment, send_mail
 from oep.organisations.models import Participant
 from oep.programmes.models import Module, Site
@@ -97,7 +98,7 @@ def decide(participant: Participant, progress: completion.Progress, module_title
         reasons.append(
             _(
                 "Mandatory module(s) not attended: %(modules)s.",
-                modules=", ".join(module_titles[m] for m in progress.missing_mandatory),
+                modules=", ".join(str(module_titles[m]) for m in progress.missing_mandatory),
             )
         )
     if progress.complete:
@@ -124,11 +125,15 @@ def decisions_for_site(session: Session, site: Site, participant_ids: list[int] 
     return [decide(p, progress.get(p.id) or completion.Progress(p.id, site.programme, totals), titles) for p in people]
 
 
-def attended_modules(session: Session, site: Site, participant_ids: list[int]) -> dict[int, list[str]]:
-    """For each of ``participant_ids``, the titles of the modules they attended at the site's
-    course sessions that are not cancelled, in curriculum order (``[]`` for none)."""
+def attended_modules(session: Session, site: Site, participant_ids: list[int]) -> dict[int, list[I18nText]]:
+    """For each of ``participant_ids``, the titles (in the programme's languages) of the
+    modules they attended at the site's course sessions that are not cancelled, in curriculum
+    order (``[]`` for none); two queries."""
+    titles = dict(
+        session.execute(sa.select(Module.id, Module.title).where(Module.programme_id == site.programme_id)).all()
+    )
     rows = session.execute(
-        sa.select(Attendance.participant_id, Module.title, Module.position)
+        sa.select(Attendance.participant_id, Module.id, Module.position)
         .join(ScheduledSession, ScheduledSession.id == Attendance.session_id)
         .join(Module, Module.id == ScheduledSession.module_id)
         .where(
@@ -139,12 +144,11 @@ def attended_modules(session: Session, site: Site, participant_ids: list[int]) -
             Attendance.status.in_(completion.ATTENDED),
         )
         .distinct()
-        .order_by(Module.position, Module.title)
+        .order_by(Module.position, Module.id)
     ).all()
-    result: dict[int, list[str]] = {pid: [] for pid in participant_ids}
-    for pid, title, _position in rows:
-        if title not in result[pid]:
-            result[pid].append(title)
+    result: dict[int, list[I18nText]] = {pid: [] for pid in participant_ids}
+    for pid, module_id, _position in rows:
+        result[pid].append(titles[module_id])
     return result
 
 
@@ -156,13 +160,19 @@ def certificate_language(participant: Participant, requested: str | None) -> str
     return supported_language(participant.preferred_language)
 
 
-def plain_data(decision: Decision, site: Site, modules: list[str], language: str, code: str, issued_at) -> dict:
+def plain_data(decision: Decision, site: Site, modules: list[I18nText], language: str, code: str, issued_at) -> dict:
     """Everything the certificate shows, as plain values (what the template is given, and
     what the record keeps): names, programme, city, attended hours rounded to a tenth, the
     ``modules`` attended, ``issued_at`` (a UTC datetime), signatory, funder line, and the
-    verification address of ``code`` with its QR code."""
+    verification address of ``code`` with its QR code. The programme's texts are in
+    ``language`` where they are given in it, else in the programme's main language, else in
+    any (see ``missing_texts``)."""
     programme = site.programme
     participant = decision.participant
+
+    def text(value: I18nText) -> str:
+        return value.localize(language, programme.languages)
+
     verify_url = accounts.external_url("certificates.verify_code", code=code)
     return {
         "code": code,
@@ -170,22 +180,67 @@ def plain_data(decision: Decision, site: Site, modules: list[str], language: str
         "language": language,
         "holder_name": participant.name,
         "organisation_name": participant.organisation.name,
-        "programme_name": programme.name,
+        "programme_name": text(programme.name),
         "programme_starts_on": programme.starts_on,
         "programme_ends_on": programme.ends_on,
-        "city": site.city,
+        "city": text(site.city),
         "hours": Decimal(str(decision.progress.attended_hours)).quantize(Decimal("0.1")),
-        "modules": modules,
+        "modules": [text(title) for title in modules],
         "issued_at": issued_at,
         "signatory_name": programme.certificate_signatory_name,
-        "signatory_title": programme.certificate_signatory_title,
+        "signatory_title": text(programme.certificate_signatory_title),
         "signature_file": programme.certificate_signature_file,
         "emblem_file": programme.emblem_file,
-        "funder_acknowledgement": programme.funder_acknowledgement,
+        "funder_acknowledgement": text(programme.funder_acknowledgement),
         "verify_url": verify_url,
         "qr": pdf.qr_url(verify_url),
         "identity_salt": secrets.token_hex(16),
     }
+
+
+@dataclass
+class MissingText:
+    """A programme text a certificate prints that is not given in a holder's language:
+    what it is (``what``, in the current language), the ``language`` it is missing in, and the
+    text printed instead (``fallback``) with the language it is in (``fallback_language``,
+    ``"*"`` for a text in no particular language)."""
+
+    what: str
+    language: str
+    fallback: str
+    fallback_language: str | None
+
+
+def holders_languages(decisions: list[Decision], requested: str | None = None) -> list[str]:
+    """The languages the certificates of these decisions will be written in (each eligible
+    holder's, see ``certificate_language``), in the order of the interface languages."""
+    wanted = {certificate_language(d.participant, requested) for d in decisions if d.kind is not None}
+    return [code for code in interface_languages() if code in wanted]
+
+
+def missing_texts(site: Site, languages: list[str]) -> list[MissingText]:
+    """The programme's texts that the site's certificates print (the programme's name, the
+    city, the module titles, the signatory's title and the funder line) and that are not given
+    in one of ``languages``, language by language, each with the text printed instead: the
+    one in the programme's main language, else in any language given (see ``plain_data``).
+    Texts left empty in every language are not missing. Raises nothing."""
+    programme = site.programme
+    texts = [
+        (_("The programme's name"), programme.name),
+        (_("The city"), site.city),
+        *((_("The module “%(title)s”", title=module.title), module.title) for module in programme.modules),
+        (_("The signatory's title"), programme.certificate_signatory_title),
+        (_("The funder acknowledgement"), programme.funder_acknowledgement),
+    ]
+    missing = []
+    for language in languages:
+        for what, text in texts:
+            if text and not text.has(language):
+                fallback_language = text.source_language(language, programme.languages)
+                missing.append(
+                    MissingText(what, language, text.localize(language, programme.languages), fallback_language)
+                )
+    return missing
 
 
 def html_for(certificates: list[dict]) -> str:

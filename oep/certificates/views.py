@@ -56,6 +56,7 @@ def _site_page(site, status=200, **forms):
         site=site,
         decisions=decisions,
         current=current,
+        missing_texts=services.missing_texts(site, services.holders_languages(decisions)),
         counts={
             "completion": sum(1 for d in decisions if d.kind and d.kind.value == "completion"),
             "participation": sum(1 for d in decisions if d.kind and d.kind.value == "participation"),

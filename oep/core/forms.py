@@ -12,11 +12,14 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _nl
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, SelectMultipleField, widgets
+from wtforms import DecimalField, Field, SelectMultipleField, widgets
 from wtforms.fields import SelectChoice
 from wtforms.i18n import messages_path
+from wtforms.utils import unset_value
 
 from oep.core.errors import DomainError
+from oep.core.i18n import interface_languages
+from oep.core.i18n_text import I18nText
 
 #: The form library's own messages that OEP's forms can show, so that every OEP catalogue
 #: translates them: a language WTForms does not ship (Danish) gets them too, and every
@@ -78,11 +81,76 @@ class _TranslatedMeta:
         return _form_translations
 
 
+class TranslatedField(Field):
+    """A text given in several languages (an ``I18nText``): one input per language, stacked,
+    each labelled with its language, the main language's first and marked required (the
+    ``translations`` macro of ``_forms.html`` draws it). ``languages`` (main first) are set by
+    the form (``text_languages``); ``shown`` are those visible (the programme form hides the
+    languages not chosen, and shows them as they are ticked). Reading takes the inputs of every
+    interface language sent; the view keeps the programme's and the service judges them."""
+
+    def __init__(self, label=None, validators=None, *, multiline: bool = False, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.multiline = multiline
+        self.languages: list[str] = ["en"]
+        self.shown: list[str] | None = None
+
+    def input_name(self, code: str) -> str:
+        return f"{self.name}-{code}"
+
+    def input_id(self, code: str) -> str:
+        return f"{self.id}-{code}"
+
+    def is_shown(self, code: str) -> bool:
+        return self.shown is None or code in self.shown
+
+    def text_in(self, code: str) -> str:
+        """What the input of ``code`` shows: the text given in that language (a text in no
+        particular language shows in the main language's input)."""
+        data = self.data if isinstance(self.data, I18nText) else I18nText(self.data)
+        exact = data.as_dict().get(code)
+        if exact is None and code == self.languages[0]:
+            exact = data.get(code)
+        return exact or ""
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        self.process_errors = []
+        if data is unset_value:
+            data = self.default() if callable(self.default) else self.default
+        self.object_data = data
+        self.data = I18nText(data) if data is not None else I18nText()
+        self.raw_data = []
+        if formdata is not None:
+            sent = {code: formdata.get(self.input_name(code)) for code in interface_languages()}
+            sent = {code: text for code, text in sent.items() if text is not None}
+            if sent:
+                self.raw_data = list(sent.values())
+                self.data = I18nText(sent)
+
+    def _value(self):
+        return str(self.data or "")
+
+    def populate_obj(self, obj, name):
+        setattr(obj, name, self.data)
+
+
 class Form(FlaskForm):
     """Every OEP form: Flask-WTF's (CSRF, file uploads), with the form library's own error
-    messages in the reader's language."""
+    messages in the reader's language. ``text_languages`` (main first) are the languages its
+    ``TranslatedField`` fields ask for."""
 
     Meta = _TranslatedMeta
+
+    def __init__(self, *args, text_languages: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if text_languages:
+            self.set_text_languages(text_languages)
+
+    def set_text_languages(self, languages: list[str], shown: list[str] | None = None) -> None:
+        """Ask for the texts in ``languages`` (main first), of which ``shown`` are visible."""
+        for field in self:
+            if isinstance(field, TranslatedField):
+                field.languages, field.shown = list(languages), (list(shown) if shown is not None else None)
 
 
 class Subform(wtforms.Form):

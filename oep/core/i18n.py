@@ -198,6 +198,7 @@ def isolate(text: str) -> str:
     isolating marks when it holds letters written in the other direction than the current
     language, so that it keeps its own direction wherever the sentence is shown (page, PDF,
     running header); unchanged otherwise."""
+    text = str(text)
     if not has_direction_other_than(text, current_direction()):
         return text
     return f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}"

@@ -23,6 +23,8 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from oep.core.errors import InvalidInput
+from oep.core.i18n import language_name
+from oep.core.i18n_text import I18nText
 
 #: The longest e-mail address there can be (RFC 5321: a 256-octet path minus its brackets).
 EMAIL_MAX_LENGTH = 254
@@ -38,6 +40,15 @@ def one_line(value: str | None) -> str:
     """``value`` with its runs of spaces, tabs and line breaks made single spaces, and trimmed:
     how names are stored (so that "Amina  Haddad" and "Amina Haddad" are one person)."""
     return " ".join((value or "").split())
+
+
+def translations(value: I18nText | dict | str | None, languages: list[str], *, single_line: bool = False) -> I18nText:
+    """Texts in several languages as stored: a plain string is the text in the first of
+    ``languages`` (the main one); each text trimmed (made ``one_line`` when ``single_line``),
+    empty ones dropped, and the languages in the order of ``languages``."""
+    main = languages[0] if languages else "en"
+    text = I18nText.of(value, main).map(one_line if single_line else str.strip)
+    return text.ordered(languages)
 
 
 def web_address(value: str | None) -> str:
@@ -93,6 +104,42 @@ class Problems:
             self.require(field, False, None if required is True else required)
         elif len(value) > max_length and not self.has(field):
             self.add(field, _("At most %(n)s characters.", n=format_decimal(max_length)))
+
+    def translations(
+        self, field: str, value: I18nText, languages: list[str], max_length: int, *, required: bool = False
+    ) -> None:
+        """``value`` (as ``translations`` stores it) may be given only in ``languages`` (the
+        programme's, its main language first), each language's text of at most ``max_length``
+        characters; when ``required``, the text in the main language must be given."""
+        for code in value.languages:
+            if code not in languages:
+                self.add(
+                    field,
+                    _(
+                        "Texts can be given in %(languages)s, not in “%(value)s”.",
+                        languages=", ".join(language_name(c) for c in languages),
+                        value=code,
+                    ),
+                )
+                return
+        if required and languages and not value.get(languages[0]):
+            self.require(
+                field,
+                False,
+                _("Enter the text in %(language)s, the main language.", language=language_name(languages[0])),
+            )
+            return
+        for code in value.languages:
+            if len(value.get(code)) > max_length:
+                self.add(
+                    field,
+                    _(
+                        "At most %(n)s characters in %(language)s.",
+                        n=format_decimal(max_length),
+                        language=language_name(code),
+                    ),
+                )
+                return
 
     def email(self, field: str, value: str | None, *, required: bool = False) -> None:
         """``value`` must be a well-formed e-mail address (its domain is not looked up) of at most

@@ -51,9 +51,22 @@ def run_migrations_online():
     conf_args.setdefault("render_item", render_item)
 
     with target_db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite changes a table by copying it into a new one and dropping the old: with
+            # foreign keys enforced, dropping `sites` would delete (ON DELETE CASCADE) every row
+            # that refers to it. The pragma only takes effect outside a transaction, so before.
+            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            connection.commit()
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            problems = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+            connection.commit()
+            if problems:
+                raise RuntimeError(f"the migration left rows whose foreign keys refer to nothing: {problems[:5]}")
 
 
 if context.is_offline_mode():

@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from oep.core.choices import language_choices
-from oep.core.forms import Form, Hint, MultiCheckboxField, enum_or_none, options, strip
+from oep.core.forms import Form, Hint, MultiCheckboxField, TranslatedField, enum_or_none, options, strip
 from oep.organisations.models import ENROLMENT_TRANSITIONS, EnrolmentStatus, OrganisationType
 
 
@@ -136,8 +136,8 @@ class ImportConfirmForm(Form):
 
 
 class CompetenceForm(Form):
-    name = StringField(_l("Competence"), validators=[Hint(required=True, maxlength=120)], filters=[strip])
-    description = TextAreaField(_l("Description"), validators=[Hint(maxlength=1000)], filters=[strip])
+    name = TranslatedField(_l("Competence"), validators=[Hint(required=True, maxlength=120)])
+    description = TranslatedField(_l("Description"), validators=[Hint(maxlength=1000)], multiline=True)
 
 
 LEVEL_CHOICES = [

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oep.core.db import UTCDateTime, enum_type, utcnow
 from oep.core.enums import LabelledEnum
+from oep.core.i18n_text import I18nText, translated_column
 from oep.extensions import db
 from oep.programmes.models import new_calendar_token
 
@@ -168,8 +169,11 @@ class Competence(db.Model):
     __tablename__ = "competences"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
-    description: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Name and description in the catalogue's languages (``catalogue_languages``).
+    name: Mapped[I18nText] = translated_column(120, key="name_key")
+    #: The name in the default language, casefolded: the catalogue is sorted and unique by it.
+    name_key: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    description: Mapped[I18nText] = translated_column(1000)
 
 
 class CompetenceDirection(LabelledEnum):

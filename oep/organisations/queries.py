@@ -142,7 +142,7 @@ def enrolment_list(user: User, filters: EnrolmentFilters, page: int = 1):
     if filters.search:
         like = f"%{filters.search.strip().lower()}%"
         stmt = stmt.where(sa.or_(Organisation.name_key.like(like), sa.func.lower(Organisation.city).like(like)))
-    stmt = stmt.order_by(Programme.starts_on.desc(), Site.city, Organisation.name_key)
+    stmt = stmt.order_by(Programme.starts_on.desc(), Site.city_key, Organisation.name_key)
     return paginate_rows(stmt, page)
 
 
@@ -278,7 +278,7 @@ def organisation_competences(organisation: Organisation) -> list[OrganisationCom
         .join(OrganisationCompetence.competence)
         .where(OrganisationCompetence.organisation_id == organisation.id)
         .options(sa.orm.contains_eager(OrganisationCompetence.competence))
-        .order_by(OrganisationCompetence.direction, Competence.name)
+        .order_by(OrganisationCompetence.direction, Competence.name_key)
     ).all()
 
 
@@ -297,8 +297,10 @@ def participant_count(organisation: Organisation) -> int:
 
 
 def competence_catalogue() -> list[Competence]:
-    """The shared competence catalogue, by name (one query; everyone may read it)."""
-    return db.session.scalars(sa.select(Competence).order_by(Competence.name)).all()
+    """The shared competence catalogue, by name in the reader's language (one query; everyone
+    may read it; the catalogue is a few dozen entries, sorted here rather than by the database,
+    which knows only the main language's)."""
+    return sorted(db.session.scalars(sa.select(Competence)).all(), key=lambda c: str(c.name).casefold())
 
 
 def competence_usage() -> dict[int, tuple[int, int]]:
@@ -326,5 +328,5 @@ def sites_open_for(organisation: Organisation) -> list[Site]:
             ~Site.id.in_(sa.select(Enrolment.site_id).where(Enrolment.organisation_id == organisation.id)),
         )
         .options(joinedload(Site.programme))
-        .order_by(Programme.name, Site.city)
+        .order_by(Programme.name_key, Site.city_key)
     ).all()

@@ -15,9 +15,10 @@ from oep.accounts import services as accounts
 from oep.accounts.models import Role, User
 from oep.core.db import utcnow
 from oep.core.errors import Conflict, DomainError, InvalidInput
-from oep.core.i18n import spoken_languages
+from oep.core.i18n import default_language, interface_languages, spoken_languages
+from oep.core.i18n_text import I18nText, text_key
 from oep.core.mail import send_template
-from oep.core.validation import Problems, column_length, email_address, one_line, web_address
+from oep.core.validation import Problems, column_length, email_address, one_line, translations, web_address
 from oep.organisations.consent import consent_version, registration_consent_text
 from oep.organisations.models import (
     ENROLMENT_TRANSITIONS,
@@ -32,7 +33,7 @@ from oep.organisations.models import (
     Participant,
     name_key,
 )
-from oep.programmes.models import Site, site_trainers
+from oep.programmes.models import Programme, Site, site_trainers
 
 log = logging.getLogger(__name__)
 
@@ -512,43 +513,68 @@ def import_participants(
 # --- competences ------------------------------------------------------------------------------
 
 
-def _competence_problems(name: str, description: str) -> Problems:
+#: The catalogue's texts: an ``I18nText`` (or a mapping of language codes to texts), or a plain
+#: string for the text in the catalogue's main language.
+CatalogueText = I18nText | dict[str, str] | str
+
+
+def catalogue_languages(session: Session) -> list[str]:
+    """The languages the shared competence catalogue is written in: the default language (its
+    main one, which every entry is sorted and kept unique by), then each language some
+    programme runs in, in the order of the interface languages."""
+    used = {code for languages in session.scalars(sa.select(Programme.languages)) for code in (languages or [])}
+    main = default_language()
+    return [main] + [code for code in interface_languages() if code in used and code != main]
+
+
+def _competence_problems(name: I18nText, description: I18nText, languages: list[str]) -> Problems:
     problems = Problems()
-    problems.text("name", name, column_length(Competence.name), required=True)
-    problems.text("description", description, COMPETENCE_DESCRIPTION_MAX_LENGTH)
+    problems.translations("name", name, languages, column_length(Competence.name), required=True)
+    problems.translations("description", description, languages, COMPETENCE_DESCRIPTION_MAX_LENGTH)
     return problems
 
 
-def add_competence(session: Session, name: str, description: str = "") -> Competence:
-    """Add an entry to the shared competence catalogue (its name on one line) and return it.
+def _competence_texts(session: Session, name: CatalogueText, description: CatalogueText):
+    languages = catalogue_languages(session)
+    name = translations(name, languages, single_line=True)
+    description = translations(description, languages)
+    _competence_problems(name, description, languages).raise_if_any()
+    return name, description
 
-    Raises ``InvalidInput`` for a missing name or one longer than 120 characters (field
-    ``name``) or a description longer than ``COMPETENCE_DESCRIPTION_MAX_LENGTH`` (field
-    ``description``), and ``Conflict`` (field ``name``) when the catalogue has the name,
+
+def add_competence(session: Session, name: CatalogueText, description: CatalogueText = "") -> Competence:
+    """Add an entry to the shared competence catalogue and return it: its name (on one line)
+    and description in the catalogue's languages (``catalogue_languages``; a plain string is
+    the main language's).
+
+    Raises ``InvalidInput`` for a name missing in the main language, a text in another language
+    than the catalogue's, a name longer than 120 characters (field ``name``) or a description
+    longer than ``COMPETENCE_DESCRIPTION_MAX_LENGTH`` (field ``description``) in any language,
+    and ``Conflict`` (field ``name``) when the catalogue has the name in the main language,
     whatever its case.
     """
-    name = one_line(name)
-    _competence_problems(name, description.strip()).raise_if_any()
-    if session.scalar(sa.select(Competence.id).where(sa.func.lower(Competence.name) == name.lower())):
-        raise Conflict(_("The catalogue already has “%(name)s”.", name=name), field="name")
-    competence = Competence(name=name, description=description.strip())
+    name, description = _competence_texts(session, name, description)
+    if session.scalar(sa.select(Competence.id).where(Competence.name_key == text_key(name))):
+        raise Conflict(_("The catalogue already has “%(name)s”.", name=name.main), field="name")
+    competence = Competence(name=name, description=description)
     session.add(competence)
     session.flush()
     return competence
 
 
-def update_competence(session: Session, competence: Competence, name: str, description: str = "") -> Competence:
+def update_competence(
+    session: Session, competence: Competence, name: CatalogueText, description: CatalogueText = ""
+) -> Competence:
     """Rename or redescribe a catalogue entry (every organisation's offer or need of it follows)
     and return it. Raises ``InvalidInput`` and ``Conflict`` as ``add_competence`` does."""
-    name = one_line(name)
-    _competence_problems(name, description.strip()).raise_if_any()
+    name, description = _competence_texts(session, name, description)
     clash = session.scalar(
-        sa.select(Competence.id).where(sa.func.lower(Competence.name) == name.lower(), Competence.id != competence.id)
+        sa.select(Competence.id).where(Competence.name_key == text_key(name), Competence.id != competence.id)
     )
     if clash:
-        raise Conflict(_("The catalogue already has “%(name)s”.", name=name), field="name")
+        raise Conflict(_("The catalogue already has “%(name)s”.", name=name.main), field="name")
     competence.name = name
-    competence.description = description.strip()
+    competence.description = description
     session.flush()
     return competence
 

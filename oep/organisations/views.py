@@ -168,7 +168,7 @@ def index():
         search=request.args.get("q", "")[:100],
     )
     page = queries.enrolment_list(current_user, filters, _int_arg("page", 1))
-    sites = db.session.scalars(visible_sites_stmt(current_user).order_by(Site.city)).all()
+    sites = db.session.scalars(visible_sites_stmt(current_user).order_by(Site.city_key)).all()
     return render_template(
         "organisations/index.html",
         page=page,
@@ -427,14 +427,17 @@ def edit_competences(org_id):
 @bp.route("/competences", methods=["GET", "POST"])
 @roles_required(Role.COORDINATOR)
 def competences():
-    form = CompetenceForm()
+    languages = services.catalogue_languages(db.session)
+    form = CompetenceForm(text_languages=languages)
     if form.validate_on_submit():
         try:
-            services.add_competence(db.session, form.name.data, form.description.data or "")
+            competence = services.add_competence(
+                db.session, form.name.data.only(languages), form.description.data.only(languages)
+            )
         except DomainError as err:
             attach_error(form, err)
         else:
-            flash(_("“%(name)s” added to the catalogue.", name=form.name.data), "success")
+            flash(_("“%(name)s” added to the catalogue.", name=competence.name), "success")
             return redirect(url_for("organisations.competences"))
     return render_form(
         "organisations/competences.html",
@@ -455,10 +458,13 @@ def _competence_or_404(competence_id: int) -> Competence:
 @roles_required(Role.COORDINATOR)
 def edit_competence(competence_id):
     competence = _competence_or_404(competence_id)
-    form = CompetenceForm(obj=competence)
+    languages = services.catalogue_languages(db.session)
+    form = CompetenceForm(obj=competence, text_languages=languages)
     if form.validate_on_submit():
         try:
-            services.update_competence(db.session, competence, form.name.data, form.description.data or "")
+            services.update_competence(
+                db.session, competence, form.name.data.only(languages), form.description.data.only(languages)
+            )
         except DomainError as err:
             attach_error(form, err)
         else:

@@ -195,7 +195,7 @@ def programme_pairings(user: User, programme: Programme) -> list[Pairing]:
             visible_pairings_stmt(user)
             .join(Site, Site.id == Pairing.site_id)
             .where(Site.programme_id == programme.id, Pairing.status != PairingStatus.PROPOSED)
-        ).order_by(Site.city, Pairing.status, Pairing.id)
+        ).order_by(Site.city_key, Pairing.status, Pairing.id)
     ).all()
 
 

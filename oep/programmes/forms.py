@@ -12,12 +12,20 @@ from wtforms import (
     IntegerField,
     SelectField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import InputRequired
 
 from oep.core.choices import country_choices, interface_language_choices, language_choices, timezone_choices
-from oep.core.forms import Form, Hint, LocalDecimalField, MultiCheckboxField, enum_or_none, options, strip
+from oep.core.forms import (
+    Form,
+    Hint,
+    LocalDecimalField,
+    MultiCheckboxField,
+    TranslatedField,
+    enum_or_none,
+    options,
+    strip,
+)
 from oep.programmes.models import CommitteeCategory
 
 IMAGE_TYPES = FileAllowed(["png", "jpg", "jpeg"], _l("Please upload a PNG or JPEG picture."))
@@ -36,8 +44,8 @@ class ProgrammeForm(Form):
     """The programme's settings. The form reads them; ``services.programme_problems`` judges
     them (the hints only tell the browser)."""
 
-    name = StringField(_l("Name"), validators=[Hint(required=True, maxlength=200)], filters=[strip])
-    description = TextAreaField(_l("Public description"), validators=[Hint(maxlength=5000)])
+    name = TranslatedField(_l("Name"), validators=[Hint(required=True, maxlength=200)])
+    description = TranslatedField(_l("Public description"), validators=[Hint(maxlength=5000)], multiline=True)
     starts_on = DateField(_l("Starts on"), validators=[InputRequired(message=_l("Enter a date.")), Hint(required=True)])
     ends_on = DateField(_l("Ends on"), validators=[InputRequired(message=_l("Enter a date.")), Hint(required=True)])
     languages = MultiCheckboxField(_l("Languages of the programme"), validate_choice=False)
@@ -55,11 +63,11 @@ class ProgrammeForm(Form):
     certificate_signatory_name = StringField(
         _l("Certificate signatory"), validators=[Hint(maxlength=200)], filters=[strip]
     )
-    certificate_signatory_title = StringField(
-        _l("Signatory's title"), validators=[Hint(maxlength=200)], filters=[strip]
-    )
+    certificate_signatory_title = TranslatedField(_l("Signatory's title"), validators=[Hint(maxlength=200)])
     certificate_signature = FileField(_l("Signature picture (PNG or JPEG)"), validators=[IMAGE_TYPES])
-    funder_acknowledgement = TextAreaField(_l("Funder acknowledgement"), validators=[Hint(maxlength=1000)])
+    funder_acknowledgement = TranslatedField(
+        _l("Funder acknowledgement"), validators=[Hint(maxlength=1000)], multiline=True
+    )
     emblem = FileField(_l("Funder emblem (PNG or JPEG)"), validators=[IMAGE_TYPES])
 
     def __init__(self, *args, **kwargs):
@@ -68,7 +76,7 @@ class ProgrammeForm(Form):
 
 
 class SiteForm(Form):
-    city = StringField(_l("City"), validators=[Hint(required=True, maxlength=120)], filters=[strip])
+    city = TranslatedField(_l("City"), validators=[Hint(required=True, maxlength=120)])
     country = SelectField(_l("Country"), validators=[Hint(required=True)], validate_choice=False)
     timezone = SelectField(_l("Time zone"), validators=[Hint(required=True)], validate_choice=False)
     local_language = SelectField(_l("Local language"), validators=[Hint(required=True)], validate_choice=False)
@@ -84,9 +92,9 @@ class SiteForm(Form):
 
 
 class ModuleForm(Form):
-    title = StringField(_l("Title"), validators=[Hint(required=True, maxlength=200)], filters=[strip])
-    summary = TextAreaField(_l("Summary"), validators=[Hint(maxlength=5000)])
-    learning_outcomes = TextAreaField(_l("Learning outcomes"), validators=[Hint(maxlength=5000)])
+    title = TranslatedField(_l("Title"), validators=[Hint(required=True, maxlength=200)])
+    summary = TranslatedField(_l("Summary"), validators=[Hint(maxlength=5000)], multiline=True)
+    learning_outcomes = TranslatedField(_l("Learning outcomes"), validators=[Hint(maxlength=5000)], multiline=True)
     hours = LocalDecimalField(
         _l("Hours"),
         places=1,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oep.core.db import UTCDateTime, enum_type, utcnow
 from oep.core.enums import LabelledEnum
+from oep.core.i18n_text import I18nText, translated_column
 from oep.extensions import db
 
 if TYPE_CHECKING:
@@ -20,6 +21,41 @@ if TYPE_CHECKING:
     from oep.organisations.models import Enrolment
 
 DEFAULT_FUNDER_ACKNOWLEDGEMENT = "Co-funded by the European Union"
+
+#: The EU's own wording of "Co-funded by the European Union" in each official language of the
+#: Union, as it stands beside the EU emblem (the Commission's visibility rules for 2021-2027).
+EU_CO_FUNDED = {
+    "bg": "Съфинансирано от Европейския съюз",
+    "cs": "Spolufinancováno Evropskou unií",
+    "da": "Medfinansieret af Den Europæiske Union",
+    "de": "Kofinanziert von der Europäischen Union",
+    "el": "Με τη συγχρηματοδότηση της Ευρωπαϊκής Ένωσης",
+    "en": "Co-funded by the European Union",
+    "es": "Cofinanciado por la Unión Europea",
+    "et": "Kaasrahastanud Euroopa Liit",
+    "fi": "Euroopan unionin osarahoittama",
+    "fr": "Cofinancé par l’Union européenne",
+    "ga": "Arna chómhaoiniú ag an Aontas Eorpach",
+    "hr": "Sufinancira Europska unija",
+    "hu": "Az Európai Unió társfinanszírozásával",
+    "it": "Cofinanziato dall’Unione europea",
+    "lt": "Bendrai finansuoja Europos Sąjunga",
+    "lv": "Līdzfinansējusi Eiropas Savienība",
+    "mt": "Kofinanzjat mill-Unjoni Ewropea",
+    "nl": "Medegefinancierd door de Europese Unie",
+    "pl": "Współfinansowane przez Unię Europejską",
+    "pt": "Cofinanciado pela União Europeia",
+    "ro": "Cofinanțat de Uniunea Europeană",
+    "sk": "Spolufinancované Európskou úniou",
+    "sl": "Sofinancira Evropska unija",
+    "sv": "Medfinansieras av Europeiska unionen",
+}
+
+
+def eu_co_funded(languages: list[str]) -> I18nText:
+    """The EU's wording of "Co-funded by the European Union" in those of ``languages`` that are
+    official languages of the Union, in their order (others then fall back to the first)."""
+    return I18nText({code: EU_CO_FUNDED[code] for code in languages if code in EU_CO_FUNDED})
 
 
 def new_calendar_token() -> str:
@@ -45,8 +81,11 @@ class Programme(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
-    description: Mapped[str] = mapped_column(sa.Text, default="")
+    #: The programme's texts are given in its languages (``I18nText``, main language first).
+    name: Mapped[I18nText] = translated_column(200, key="name_key")
+    #: The name in the main language, casefolded: what programmes are sorted by and unique by.
+    name_key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    description: Mapped[I18nText] = translated_column(5000)
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     #: Language codes the programme runs in (course and certificate languages).
@@ -81,15 +120,17 @@ class Programme(db.Model):
 
     # Certificates and funder
     certificate_signatory_name: Mapped[str] = mapped_column(sa.String(200), default="")
-    certificate_signatory_title: Mapped[str] = mapped_column(sa.String(200), default="")
+    certificate_signatory_title: Mapped[I18nText] = translated_column(200)
     certificate_signature_file: Mapped[str | None] = mapped_column(sa.String(100))
-    funder_acknowledgement: Mapped[str] = mapped_column(sa.Text, default=DEFAULT_FUNDER_ACKNOWLEDGEMENT)
+    funder_acknowledgement: Mapped[I18nText] = translated_column(
+        1000, default=lambda: I18nText({"en": DEFAULT_FUNDER_ACKNOWLEDGEMENT})
+    )
     emblem_file: Mapped[str | None] = mapped_column(sa.String(100))
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     sites: Mapped[list[Site]] = relationship(
-        back_populates="programme", order_by="Site.city", cascade="all, delete-orphan", passive_deletes=True
+        back_populates="programme", order_by="Site.city_key", cascade="all, delete-orphan", passive_deletes=True
     )
     modules: Mapped[list[Module]] = relationship(
         back_populates="programme",
@@ -98,8 +139,13 @@ class Programme(db.Model):
         passive_deletes=True,
     )
 
+    @property
+    def main_language(self) -> str:
+        """The language the programme's texts must be given in (the first of its languages)."""
+        return self.languages[0] if self.languages else "en"
+
     def __repr__(self) -> str:
-        return f"<Programme {self.id} {self.name!r}>"
+        return f"<Programme {self.id} {self.name_key!r}>"
 
 
 site_trainers = sa.Table(
@@ -114,11 +160,14 @@ class Site(db.Model):
     """The programme in one city."""
 
     __tablename__ = "sites"
-    __table_args__ = (sa.UniqueConstraint("programme_id", "city"),)
+    __table_args__ = (sa.UniqueConstraint("programme_id", "city_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"))
-    city: Mapped[str] = mapped_column(sa.String(120))
+    #: The city as shown, in the programme's languages ("Athens", "Αθήνα").
+    city: Mapped[I18nText] = translated_column(120, key="city_key")
+    #: The city in the programme's main language, casefolded: sites are sorted and unique by it.
+    city_key: Mapped[str] = mapped_column(sa.String(120))
     #: ISO 3166-1 alpha-2
     country: Mapped[str] = mapped_column(sa.String(2))
     #: IANA time zone name, e.g. Europe/Rome
@@ -143,7 +192,7 @@ class Site(db.Model):
         return f"{self.city} — {self.programme.name}"
 
     def __repr__(self) -> str:
-        return f"<Site {self.id} {self.city}>"
+        return f"<Site {self.id} {self.city_key}>"
 
 
 class Module(db.Model):
@@ -155,16 +204,17 @@ class Module(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
-    title: Mapped[str] = mapped_column(sa.String(200))
-    summary: Mapped[str] = mapped_column(sa.Text, default="")
-    learning_outcomes: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Title, summary and outcomes in the programme's languages.
+    title: Mapped[I18nText] = translated_column(200)
+    summary: Mapped[I18nText] = translated_column(5000)
+    learning_outcomes: Mapped[I18nText] = translated_column(5000)
     hours: Mapped[Decimal] = mapped_column(sa.Numeric(5, 1))
     mandatory: Mapped[bool] = mapped_column(default=True)
 
     programme: Mapped[Programme] = relationship(back_populates="modules")
 
     def __repr__(self) -> str:
-        return f"<Module {self.id} {self.title!r}>"
+        return f"<Module {self.id} {self.title.main!r}>"
 
 
 class CommitteeCategory(LabelledEnum):

@@ -82,7 +82,7 @@ def programmes_for(user: User) -> list[Programme]:
     return db.session.scalars(
         visible_programmes_stmt(user)
         .options(selectinload(Programme.sites))
-        .order_by(Programme.starts_on.desc(), Programme.name)
+        .order_by(Programme.starts_on.desc(), Programme.name_key)
     ).all()
 
 
@@ -93,7 +93,7 @@ def sites_of_programme_for(user: User, programme: Programme) -> list[Site]:
         visible_sites_stmt(user)
         .where(Site.programme_id == programme.id)
         .options(selectinload(Site.trainers), selectinload(Site.committee_members))
-        .order_by(Site.city)
+        .order_by(Site.city_key)
     ).all()
 
 
@@ -105,7 +105,7 @@ def open_sites() -> list[Site]:
         .join(Site.programme)
         .where(Programme.registration_open.is_(True))
         .options(joinedload(Site.programme))
-        .order_by(Programme.name, Site.city)
+        .order_by(Programme.name_key, Site.city_key)
     ).all()
 
 

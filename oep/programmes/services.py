@@ -15,15 +15,20 @@ from oep.accounts.models import Role, User
 from oep.core.choices import country_codes
 from oep.core.errors import Conflict, InvalidInput
 from oep.core.i18n import interface_languages, spoken_languages
-from oep.core.validation import Problems, column_length, one_line
+from oep.core.i18n_text import I18nText, text_key
+from oep.core.validation import Problems, column_length, one_line, translations
 from oep.programmes.models import (
-    DEFAULT_FUNDER_ACKNOWLEDGEMENT,
     CommitteeCategory,
     CommitteeMember,
     Module,
     Programme,
     Site,
+    eu_co_funded,
 )
+
+#: A text given in the programme's languages: an ``I18nText`` (or a mapping of language codes
+#: to texts), or a plain string for the text in the programme's main language.
+Texts = I18nText | dict[str, str] | str
 
 #: The longest public description and funder line a programme may have (what its pages and
 #: certificates have room for).
@@ -54,18 +59,22 @@ class ProgrammeData:
 
     ``starts_on`` and ``ends_on`` are calendar dates (the programme's first and last day, the
     same in every site's zone); ``languages`` are interface language codes ("en", "da", ...),
-    the first being the programme's main language. The completion share and the "left early"
-    credit are percentages; the check-in settings are in minutes (``checkin_opens_minutes``,
-    ``checkin_grace_minutes``) and seconds (``checkin_code_seconds``). ``emblem_file`` and
-    ``certificate_signature_file`` name pictures already stored by ``oep.core.uploads``; None
-    keeps the current one when a programme is updated.
+    the first being the programme's main language. The texts (``name``, ``description``,
+    ``certificate_signatory_title``, ``funder_acknowledgement``) are ``Texts`` in those
+    languages, the main one required for the name; a ``funder_acknowledgement`` left None is the
+    EU's wording of "Co-funded by the European Union" in the programme's languages. The
+    completion share and the "left early" credit are percentages; the check-in settings are in
+    minutes (``checkin_opens_minutes``, ``checkin_grace_minutes``) and seconds
+    (``checkin_code_seconds``). ``emblem_file`` and ``certificate_signature_file`` name
+    pictures already stored by ``oep.core.uploads``; None keeps the current one when a
+    programme is updated.
     """
 
-    name: str
+    name: Texts
     starts_on: date | None
     ends_on: date | None
     languages: list[str] = field(default_factory=lambda: ["en"])
-    description: str = ""
+    description: Texts = ""
     registration_open: bool = False
     completion_min_attendance_percent: int | None = 80
     completion_requires_mandatory_modules: bool = True
@@ -76,20 +85,40 @@ class ProgrammeData:
     checkin_grace_minutes: int | None = 10
     checkin_code_seconds: int | None = 30
     certificate_signatory_name: str = ""
-    certificate_signatory_title: str = ""
-    funder_acknowledgement: str = DEFAULT_FUNDER_ACKNOWLEDGEMENT
+    certificate_signatory_title: Texts = ""
+    funder_acknowledgement: Texts | None = None
     emblem_file: str | None = None
     certificate_signature_file: str | None = None
 
 
+def programme_languages(data: ProgrammeData) -> list[str]:
+    """The programme's languages as stored: each once, in the order given (main first)."""
+    return list(dict.fromkeys(data.languages or []))
+
+
+def programme_texts(data: ProgrammeData) -> dict[str, I18nText]:
+    """The programme's texts as stored (see ``translations``), by field."""
+    languages = programme_languages(data) or ["en"]
+    funder = data.funder_acknowledgement
+    return {
+        "name": translations(data.name, languages, single_line=True),
+        "description": translations(data.description, languages),
+        "certificate_signatory_title": translations(data.certificate_signatory_title, languages, single_line=True),
+        "funder_acknowledgement": eu_co_funded(languages) if funder is None else translations(funder, languages),
+    }
+
+
 def programme_problems(data: ProgrammeData) -> Problems:
     """Every rule a programme's data must keep, checked without the database: a name of at
-    most 200 characters, both dates with the end not before the start, at least one language
-    OEP is translated into, each number in its range (``PROGRAMME_NUMBER_RANGES``), and the
-    texts within their lengths. Returns the problems found, by field (empty when none)."""
+    most 200 characters in each language and given in the main one, both dates with the end
+    not before the start, at least one language OEP is translated into, each number in its
+    range (``PROGRAMME_NUMBER_RANGES``), the texts given only in the programme's languages and
+    within their lengths. Returns the problems found, by field (empty when none)."""
     problems = Problems()
-    problems.text("name", one_line(data.name), column_length(Programme.name), required=True)
-    problems.text("description", data.description.strip(), DESCRIPTION_MAX_LENGTH)
+    languages = programme_languages(data) or ["en"]
+    texts = programme_texts(data)
+    problems.translations("name", texts["name"], languages, column_length(Programme.name), required=True)
+    problems.translations("description", texts["description"], languages, DESCRIPTION_MAX_LENGTH)
     problems.require("starts_on", data.starts_on is not None, _("Enter a date."))
     problems.require("ends_on", data.ends_on is not None, _("Enter a date."))
     if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
@@ -109,38 +138,62 @@ def programme_problems(data: ProgrammeData) -> Problems:
         )
     for name, (low, high) in PROGRAMME_NUMBER_RANGES.items():
         problems.number(name, getattr(data, name), low, high)
-    for name in ("certificate_signatory_name", "certificate_signatory_title"):
-        problems.text(name, getattr(data, name).strip(), column_length(getattr(Programme, name)))
-    problems.text("funder_acknowledgement", data.funder_acknowledgement.strip(), FUNDER_ACKNOWLEDGEMENT_MAX_LENGTH)
+    problems.text(
+        "certificate_signatory_name",
+        data.certificate_signatory_name.strip(),
+        column_length(Programme.certificate_signatory_name),
+    )
+    problems.translations(
+        "certificate_signatory_title",
+        texts["certificate_signatory_title"],
+        languages,
+        column_length(Programme.certificate_signatory_title),
+    )
+    problems.translations(
+        "funder_acknowledgement", texts["funder_acknowledgement"], languages, FUNDER_ACKNOWLEDGEMENT_MAX_LENGTH
+    )
     return problems
 
 
-def _check_programme_name_free(session: Session, name: str, programme_id: int | None) -> None:
+def _check_programme_name_free(session: Session, name: I18nText, programme_id: int | None) -> None:
     clash = session.scalar(
-        sa.select(Programme.id).where(
-            sa.func.lower(Programme.name) == name.lower(), Programme.id != (programme_id or 0)
-        )
+        sa.select(Programme.id).where(Programme.name_key == text_key(name), Programme.id != (programme_id or 0))
     )
     if clash:
         raise Conflict(_("Another programme already has this name."), field="name")
 
 
 def _apply_programme(programme: Programme, data: ProgrammeData) -> None:
-    programme.name = one_line(data.name)
-    programme.description = data.description.strip()
+    texts = programme_texts(data)
+    languages_before = list(programme.languages or [])
+    programme.name = texts["name"]
+    programme.description = texts["description"]
     programme.starts_on, programme.ends_on = data.starts_on, data.ends_on
-    programme.languages = list(dict.fromkeys(data.languages))
+    programme.languages = programme_languages(data)
+    if programme.id is not None and programme.languages != languages_before:
+        _reorder_texts(programme)
     programme.registration_open = data.registration_open
     programme.completion_requires_mandatory_modules = data.completion_requires_mandatory_modules
     for name in PROGRAMME_NUMBER_RANGES:
         setattr(programme, name, getattr(data, name))
     programme.certificate_signatory_name = data.certificate_signatory_name.strip()
-    programme.certificate_signatory_title = data.certificate_signatory_title.strip()
-    programme.funder_acknowledgement = data.funder_acknowledgement.strip()
+    programme.certificate_signatory_title = texts["certificate_signatory_title"]
+    programme.funder_acknowledgement = texts["funder_acknowledgement"]
     if data.emblem_file is not None:
         programme.emblem_file = data.emblem_file
     if data.certificate_signature_file is not None:
         programme.certificate_signature_file = data.certificate_signature_file
+
+
+def _reorder_texts(programme: Programme) -> None:
+    """Put the texts of the programme's sites and modules in the order of its languages, so
+    that each falls back to the new main language (see ``I18nText``)."""
+    languages = programme.languages
+    for site in programme.sites:
+        site.city = site.city.ordered(languages)
+    for module in programme.modules:
+        for name in ("title", "summary", "learning_outcomes"):
+            setattr(module, name, getattr(module, name).ordered(languages))
 
 
 def create_programme(session: Session, data: ProgrammeData) -> Programme:
@@ -150,7 +203,7 @@ def create_programme(session: Session, data: ProgrammeData) -> Programme:
     (field ``name``) when another programme has the same name, whatever its case.
     """
     programme_problems(data).raise_if_any()
-    _check_programme_name_free(session, one_line(data.name), None)
+    _check_programme_name_free(session, programme_texts(data)["name"], None)
     programme = Programme()
     _apply_programme(programme, data)
     session.add(programme)
@@ -165,7 +218,7 @@ def update_programme(session: Session, programme: Programme, data: ProgrammeData
     then.
     """
     programme_problems(data).raise_if_any()
-    _check_programme_name_free(session, one_line(data.name), programme.id)
+    _check_programme_name_free(session, programme_texts(data)["name"], programme.id)
     _apply_programme(programme, data)
     session.flush()
     return programme
@@ -176,12 +229,13 @@ def update_programme(session: Session, programme: Programme, data: ProgrammeData
 
 @dataclass
 class SiteData:
-    """A programme's site: its city, ``country`` (ISO 3166-1 alpha-2, "IT"), ``timezone`` (an
+    """A programme's site: its city as shown (``Texts`` in the programme's languages: "Athens",
+    "Αθήνα"), ``country`` (ISO 3166-1 alpha-2, "IT"), ``timezone`` (an
     IANA name, "Europe/Rome": the zone every date and time of the site is entered and shown
     in), ``local_language`` (a spoken-language code, "it"), partner organisation and the ids of
     its trainers (users with the trainer role)."""
 
-    city: str
+    city: Texts
     country: str
     timezone: str
     local_language: str
@@ -189,12 +243,14 @@ class SiteData:
     trainer_ids: list[int] = field(default_factory=list)
 
 
-def site_problems(data: SiteData) -> Problems:
+def site_problems(data: SiteData, languages: list[str]) -> Problems:
     """Every rule a site's data must keep, checked without the database: a city of at most 120
-    characters, a known country, time zone and language, a partner organisation of at most 200
+    characters in each of the programme's ``languages`` (main first) and given in the main
+    one, a known country, time zone and language, a partner organisation of at most 200
     characters. Returns the problems found, by field (empty when none)."""
     problems = Problems()
-    problems.text("city", one_line(data.city), column_length(Site.city), required=True)
+    city = translations(data.city, languages, single_line=True)
+    problems.translations("city", city, languages, column_length(Site.city), required=True)
     problems.choice("country", (data.country or "").upper(), country_codes(), _("Choose a country from the list."))
     problems.choice("timezone", data.timezone, available_timezones(), _("Choose a time zone from the list."))
     problems.choice(
@@ -217,20 +273,18 @@ def _site_trainers(session: Session, ids: list[int]) -> list[User]:
     return list(users)
 
 
-def _check_city_free(session: Session, programme_id: int, city: str, site_id: int | None) -> None:
+def _check_city_free(session: Session, programme_id: int, city: I18nText, site_id: int | None) -> None:
     clash = session.scalar(
         sa.select(Site.id).where(
-            Site.programme_id == programme_id,
-            sa.func.lower(Site.city) == city.lower(),
-            Site.id != (site_id or 0),
+            Site.programme_id == programme_id, Site.city_key == text_key(city), Site.id != (site_id or 0)
         )
     )
     if clash:
         raise Conflict(_("This programme already has a site in %(city)s.", city=city), field="city")
 
 
-def _apply_site(site: Site, data: SiteData, trainers: list[User]) -> None:
-    site.city = one_line(data.city)
+def _apply_site(site: Site, city: I18nText, data: SiteData, trainers: list[User]) -> None:
+    site.city = city
     site.country = data.country.upper()
     site.timezone = data.timezone
     site.local_language = data.local_language
@@ -245,11 +299,12 @@ def create_site(session: Session, programme: Programme, data: SiteData) -> Site:
     unknown or not a trainer's (field ``trainers``); ``Conflict`` (field ``city``) when the
     programme already has a site in that city, whatever its case.
     """
-    site_problems(data).raise_if_any()
+    site_problems(data, programme.languages).raise_if_any()
     trainers = _site_trainers(session, data.trainer_ids)
-    _check_city_free(session, programme.id, one_line(data.city), None)
+    city = translations(data.city, programme.languages, single_line=True)
+    _check_city_free(session, programme.id, city, None)
     site = Site(programme_id=programme.id)
-    _apply_site(site, data, trainers)
+    _apply_site(site, city, data, trainers)
     session.add(site)
     session.flush()
     return site
@@ -260,10 +315,12 @@ def update_site(session: Session, site: Site, data: SiteData) -> Site:
 
     Raises ``InvalidInput`` and ``Conflict`` as ``create_site`` does; nothing is changed then.
     """
-    site_problems(data).raise_if_any()
+    languages = site.programme.languages
+    site_problems(data, languages).raise_if_any()
     trainers = _site_trainers(session, data.trainer_ids)
-    _check_city_free(session, site.programme_id, one_line(data.city), site.id)
-    _apply_site(site, data, trainers)
+    city = translations(data.city, languages, single_line=True)
+    _check_city_free(session, site.programme_id, city, site.id)
+    _apply_site(site, city, data, trainers)
     session.flush()
     return site
 
@@ -273,36 +330,47 @@ def update_site(session: Session, site: Site, data: SiteData) -> Site:
 
 @dataclass
 class ModuleData:
-    """A unit of the curriculum: its title, length in ``hours`` (a decimal, e.g. 1.5), texts,
-    and whether completing the programme requires attending it (``mandatory``)."""
+    """A unit of the curriculum: its title, length in ``hours`` (a decimal, e.g. 1.5), summary
+    and outcomes (``Texts`` in the programme's languages), and whether completing the programme
+    requires attending it (``mandatory``)."""
 
-    title: str
+    title: Texts
     hours: Decimal | None
-    summary: str = ""
-    learning_outcomes: str = ""
+    summary: Texts = ""
+    learning_outcomes: Texts = ""
     mandatory: bool = True
 
 
-def module_problems(data: ModuleData) -> Problems:
-    """Every rule a module's data must keep: a title of at most 200 characters, between
-    ``MODULE_MIN_HOURS`` and ``MODULE_MAX_HOURS`` hours, texts of at most 5,000 characters.
-    Returns the problems found, by field (empty when none)."""
+def module_texts(data: ModuleData, languages: list[str]) -> dict[str, I18nText]:
+    """The module's texts as stored (see ``translations``), by field."""
+    return {
+        "title": translations(data.title, languages, single_line=True),
+        "summary": translations(data.summary, languages),
+        "learning_outcomes": translations(data.learning_outcomes, languages),
+    }
+
+
+def module_problems(data: ModuleData, languages: list[str]) -> Problems:
+    """Every rule a module's data must keep: texts only in the programme's ``languages`` (main
+    first), a title given in the main one, of at most 200 characters in each, between
+    ``MODULE_MIN_HOURS`` and ``MODULE_MAX_HOURS`` hours, summary and outcomes of at most 5,000
+    characters. Returns the problems found, by field (empty when none)."""
     problems = Problems()
-    problems.text("title", one_line(data.title), column_length(Module.title), required=True)
+    texts = module_texts(data, languages)
+    problems.translations("title", texts["title"], languages, column_length(Module.title), required=True)
     problems.require("hours", data.hours is not None, _("Enter the number of hours."))
     problems.number(
         "hours", data.hours, MODULE_MIN_HOURS, MODULE_MAX_HOURS, message=_("Enter between 0.5 and 999 hours.")
     )
-    problems.text("summary", data.summary.strip(), MODULE_TEXT_MAX_LENGTH)
-    problems.text("learning_outcomes", data.learning_outcomes.strip(), MODULE_TEXT_MAX_LENGTH)
+    problems.translations("summary", texts["summary"], languages, MODULE_TEXT_MAX_LENGTH)
+    problems.translations("learning_outcomes", texts["learning_outcomes"], languages, MODULE_TEXT_MAX_LENGTH)
     return problems
 
 
-def _apply_module(module: Module, data: ModuleData) -> None:
-    module.title = one_line(data.title)
+def _apply_module(module: Module, data: ModuleData, languages: list[str]) -> None:
+    for name, text in module_texts(data, languages).items():
+        setattr(module, name, text)
     module.hours = Decimal(data.hours)
-    module.summary = data.summary.strip()
-    module.learning_outcomes = data.learning_outcomes.strip()
     module.mandatory = data.mandatory
 
 
@@ -311,10 +379,10 @@ def add_module(session: Session, programme: Programme, data: ModuleData) -> Modu
 
     Raises ``InvalidInput`` with every problem of ``module_problems``.
     """
-    module_problems(data).raise_if_any()
+    module_problems(data, programme.languages).raise_if_any()
     last = session.scalar(sa.select(sa.func.max(Module.position)).where(Module.programme_id == programme.id))
     module = Module(programme_id=programme.id, position=(last or 0) + 1)
-    _apply_module(module, data)
+    _apply_module(module, data, programme.languages)
     session.add(module)
     session.flush()
     return module
@@ -325,8 +393,9 @@ def update_module(session: Session, module: Module, data: ModuleData) -> Module:
 
     Raises ``InvalidInput`` with every problem of ``module_problems``; nothing is changed then.
     """
-    module_problems(data).raise_if_any()
-    _apply_module(module, data)
+    languages = module.programme.languages
+    module_problems(data, languages).raise_if_any()
+    _apply_module(module, data, languages)
     session.flush()
     return module
 

@@ -11,27 +11,46 @@ from oep.core import storage, uploads
 from oep.core.access import public, roles_required
 from oep.core.errors import DomainError
 from oep.core.forms import attach_error, render_form, show_problems
+from oep.core.i18n import interface_languages
+from oep.core.i18n_text import I18nText
 from oep.core.uploads import store_image
 from oep.extensions import db
 from oep.organisations import queries as org_queries
 from oep.programmes import queries, services
 from oep.programmes.forms import CommitteeMemberForm, ModuleForm, ProgrammeForm, SiteForm
-from oep.programmes.models import CommitteeCategory, CommitteeMember, Module, Programme
+from oep.programmes.models import CommitteeCategory, CommitteeMember, Module, Programme, eu_co_funded
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")
 
 STAFF = (Role.COORDINATOR, Role.TRAINER)
 
 
+def _chosen_languages(form: ProgrammeForm, programme: Programme | None) -> list[str]:
+    """The languages ticked (when the form was sent), else the programme's: the languages its
+    texts are asked in, the main one first."""
+    ticked = [code for code in (form.languages.data or []) if code in interface_languages()]
+    if form.is_submitted():
+        return ticked or ["en"]
+    return (programme.languages if programme else ticked) or ["en"]
+
+
+def _ask_texts_in(form: ProgrammeForm, programme: Programme | None) -> None:
+    """Every interface language gets its inputs, those of the chosen languages shown (the page
+    shows the others as they are ticked)."""
+    chosen = _chosen_languages(form, programme)
+    form.set_text_languages(chosen + [c for c in interface_languages() if c not in chosen], shown=chosen)
+
+
 def _programme_data(form: ProgrammeForm, store_pictures: bool = False) -> services.ProgrammeData:
-    """The form's values; uploaded pictures are stored (and named in the data) only when
-    ``store_pictures``, once the form has read everything."""
+    """The form's values, the texts in the languages ticked; uploaded pictures are stored (and
+    named in the data) only when ``store_pictures``, once the form has read everything."""
+    languages = form.languages.data or []
     return services.ProgrammeData(
-        name=form.name.data or "",
-        description=form.description.data or "",
+        name=form.name.data.only(languages),
+        description=form.description.data.only(languages),
         starts_on=form.starts_on.data,
         ends_on=form.ends_on.data,
-        languages=form.languages.data or [],
+        languages=languages,
         registration_open=form.registration_open.data,
         completion_min_attendance_percent=form.completion_min_attendance_percent.data,
         completion_requires_mandatory_modules=form.completion_requires_mandatory_modules.data,
@@ -42,8 +61,8 @@ def _programme_data(form: ProgrammeForm, store_pictures: bool = False) -> servic
         checkin_grace_minutes=form.checkin_grace_minutes.data,
         checkin_code_seconds=form.checkin_code_seconds.data,
         certificate_signatory_name=form.certificate_signatory_name.data or "",
-        certificate_signatory_title=form.certificate_signatory_title.data or "",
-        funder_acknowledgement=form.funder_acknowledgement.data or "",
+        certificate_signatory_title=form.certificate_signatory_title.data.only(languages),
+        funder_acknowledgement=form.funder_acknowledgement.data.only(languages),
         emblem_file=store_image(form.emblem.data, "emblem") if store_pictures and form.emblem.data else None,
         certificate_signature_file=(
             store_image(form.certificate_signature.data, "certificate_signature")
@@ -51,6 +70,18 @@ def _programme_data(form: ProgrammeForm, store_pictures: bool = False) -> servic
             else None
         ),
     )
+
+
+def _wants_eu_wording(form: ProgrammeForm) -> bool:
+    """The "EU's wording" button: the funder line becomes the EU's official wording of
+    "Co-funded by the European Union" in each ticked language that is an EU language (the
+    others keep what was typed), and the form is shown again, unsaved, to check."""
+    if not (form.is_submitted() and request.form.get("use_eu_wording")):
+        return False
+    chosen = _chosen_languages(form, None)
+    typed = form.funder_acknowledgement.data.as_dict()
+    form.funder_acknowledgement.data = I18nText({**typed, **eu_co_funded(chosen).as_dict()}).ordered(chosen)
+    return True
 
 
 @bp.route("/")
@@ -64,8 +95,11 @@ def index():
 def new():
     form = ProgrammeForm()
     if request.method == "GET":
-        form.funder_acknowledgement.data = "Co-funded by the European Union"
         form.languages.data = ["en"]
+        form.funder_acknowledgement.data = eu_co_funded(["en"])
+    _ask_texts_in(form, None)
+    if _wants_eu_wording(form):
+        return render_form("programmes/programme_form.html", form, programme=None)
     if form.validate_on_submit():
         try:
             programme = services.create_programme(db.session, _programme_data(form, store_pictures=True))
@@ -101,6 +135,9 @@ def detail(programme_id):
 def edit(programme_id):
     programme = queries.get_programme_or_404(current_user, programme_id)
     form = ProgrammeForm(obj=programme)
+    _ask_texts_in(form, programme)
+    if _wants_eu_wording(form):
+        return render_form("programmes/programme_form.html", form, programme=programme)
     if form.validate_on_submit():
         try:
             services.update_programme(db.session, programme, _programme_data(form, store_pictures=True))
@@ -146,9 +183,9 @@ def _trainer_choices():
     return [(u.id, f"{u.name} <{u.email}>") for u in queries.trainers()]
 
 
-def _site_data(form: SiteForm) -> services.SiteData:
+def _site_data(form: SiteForm, programme: Programme) -> services.SiteData:
     return services.SiteData(
-        city=form.city.data or "",
+        city=form.city.data.only(programme.languages),
         country=form.country.data or "",
         timezone=form.timezone.data or "",
         local_language=form.local_language.data or "",
@@ -161,10 +198,10 @@ def _site_data(form: SiteForm) -> services.SiteData:
 @roles_required(Role.COORDINATOR)
 def new_site(programme_id):
     programme = queries.get_programme_or_404(current_user, programme_id)
-    form = SiteForm(trainer_choices=_trainer_choices())
+    form = SiteForm(trainer_choices=_trainer_choices(), text_languages=programme.languages)
     if form.validate_on_submit():
         try:
-            site = services.create_site(db.session, programme, _site_data(form))
+            site = services.create_site(db.session, programme, _site_data(form, programme))
         except DomainError as err:
             attach_error(form, err)
         else:
@@ -190,12 +227,12 @@ def site(site_id):
 @roles_required(Role.COORDINATOR)
 def edit_site(site_id):
     site = queries.get_site_or_404(current_user, site_id)
-    form = SiteForm(obj=site, trainer_choices=_trainer_choices())
+    form = SiteForm(obj=site, trainer_choices=_trainer_choices(), text_languages=site.programme.languages)
     if request.method == "GET":
         form.trainers.data = [t.id for t in site.trainers]
     if form.validate_on_submit():
         try:
-            services.update_site(db.session, site, _site_data(form))
+            services.update_site(db.session, site, _site_data(form, site.programme))
         except DomainError as err:
             attach_error(form, err)
         else:
@@ -274,12 +311,13 @@ def _module_or_404(module_id: int) -> Module:
     return module
 
 
-def _module_data(form: ModuleForm) -> services.ModuleData:
+def _module_data(form: ModuleForm, programme: Programme) -> services.ModuleData:
+    languages = programme.languages
     return services.ModuleData(
-        title=form.title.data or "",
+        title=form.title.data.only(languages),
         hours=form.hours.data,
-        summary=form.summary.data or "",
-        learning_outcomes=form.learning_outcomes.data or "",
+        summary=form.summary.data.only(languages),
+        learning_outcomes=form.learning_outcomes.data.only(languages),
         mandatory=form.mandatory.data,
     )
 
@@ -288,17 +326,17 @@ def _module_data(form: ModuleForm) -> services.ModuleData:
 @roles_required(Role.COORDINATOR)
 def new_module(programme_id):
     programme = queries.get_programme_or_404(current_user, programme_id)
-    form = ModuleForm()
+    form = ModuleForm(text_languages=programme.languages)
     if form.validate_on_submit():
         try:
-            services.add_module(db.session, programme, _module_data(form))
+            services.add_module(db.session, programme, _module_data(form, programme))
         except DomainError as err:
             attach_error(form, err)
         else:
             flash(_("Module added."), "success")
             return redirect(url_for("programmes.detail", programme_id=programme.id) + "#modules")
     elif form.is_submitted():
-        show_problems(form, services.module_problems(_module_data(form)))
+        show_problems(form, services.module_problems(_module_data(form, programme), programme.languages))
     return render_form("programmes/module_form.html", form, programme=programme, module=None)
 
 
@@ -306,17 +344,17 @@ def new_module(programme_id):
 @roles_required(Role.COORDINATOR)
 def edit_module(module_id):
     module = _module_or_404(module_id)
-    form = ModuleForm(obj=module)
+    form = ModuleForm(obj=module, text_languages=module.programme.languages)
     if form.validate_on_submit():
         try:
-            services.update_module(db.session, module, _module_data(form))
+            services.update_module(db.session, module, _module_data(form, module.programme))
         except DomainError as err:
             attach_error(form, err)
         else:
             flash(_("Module saved."), "success")
             return redirect(url_for("programmes.detail", programme_id=module.programme_id) + "#modules")
     elif form.is_submitted():
-        show_problems(form, services.module_problems(_module_data(form)))
+        show_problems(form, services.module_problems(_module_data(form, module.programme), module.programme.languages))
     return render_form("programmes/module_form.html", form, programme=module.programme, module=module)
 
 

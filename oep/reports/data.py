@@ -369,7 +369,7 @@ def build(
     """The report of ``sites`` (all of the programme's for the consolidated report) for
     ``period``. ``progress``, if given, is called with a short step name as work proceeds."""
     step = progress or (lambda name: None)
-    sites = sorted(sites, key=lambda s: s.city)
+    sites = sorted(sites, key=lambda s: str(s.city).casefold())  # in the report's language
     site_ids = [s.id for s in sites]
     # The sites' trainers in one query, rather than one per site section.
     session.scalars(sa.select(Site).where(Site.id.in_(site_ids)).options(selectinload(Site.trainers))).all()
@@ -447,7 +447,7 @@ def build(
     modules = session.scalars(
         sa.select(Module).where(Module.programme_id == programme.id).order_by(Module.position, Module.id)
     ).all()
-    module_titles = {m.id: m.title for m in modules}
+    module_titles = {m.id: str(m.title) for m in modules}
 
     # Certificates, pairings, committee, narratives, feedback
     certificates = Counter()
@@ -597,7 +597,7 @@ def build(
                     [
                         to_local(row.starts_at, site.timezone).replace(tzinfo=None),
                         row.kind.label,
-                        row.title,
+                        str(row.title),
                         " · ".join(pairing_names.get(row.pairing_id, [])),
                         row.headcount_total,
                         row.headcount_newcomers,
@@ -610,7 +610,7 @@ def build(
             held, minutes, n_marks, n_attended = per_module.get(module.id, (0, 0, 0, 0))
             module_rows.append(
                 [
-                    module.title,
+                    str(module.title),
                     _("yes") if module.mandatory else _("no"),
                     held,
                     round(minutes / 60, 1),
@@ -631,7 +631,7 @@ def build(
             overall[0] += held
             overall[1] += n_marks
             overall[2] += n_attended
-        falling = _falling(week_rows, site.city)
+        falling = _falling(week_rows, str(site.city))
         if falling:
             alerts.append(falling)
 
@@ -699,7 +699,7 @@ def build(
             SiteSection(
                 site_id=site.id,
                 anchor=f"site-{site.id}",
-                city=site.city,
+                city=str(site.city),
                 country=site.country,
                 partner=site.partner_organisation,
                 trainers=trainers,
@@ -811,7 +811,7 @@ def build(
         [_("Module"), _("Mandatory"), _("Sessions held"), _("Hours"), _("Marks"), _("Attended"), _("Attendance rate")],
         [
             [
-                m.title,
+                str(m.title),
                 _("yes") if m.mandatory else _("no"),
                 module_totals[m.id][0],
                 round(module_totals[m.id][1] / 60, 1),
@@ -863,7 +863,7 @@ def build(
         [_("Site"), _("Answers"), *[str(label) for label in QUESTION_SHORT.values()]],
         [
             [
-                s.city,
+                str(s.city),
                 feedback_by_site[s.id].answers if s.id in feedback_by_site else 0,
                 *[
                     round(int(getattr(feedback_by_site[s.id], q) or 0) / feedback_by_site[s.id].answers, 2)
@@ -895,9 +895,9 @@ def build(
         [
             [
                 to_local(row.starts_at, by_site[row.site_id].timezone).replace(tzinfo=None),
-                by_site[row.site_id].city,
+                str(by_site[row.site_id].city),
                 row.kind.label,
-                row.title,
+                str(row.title),
                 module_titles.get(row.module_id, ""),
                 row.status.label,
                 round(row.duration_minutes / 60, 1),
@@ -916,7 +916,7 @@ def build(
             [
                 printed[0],
                 printed[1],
-                row.title if row.kind is SessionKind.COURSE else f"{row.title} ({row.kind.label})",
+                str(row.title) if row.kind is SessionKind.COURSE else f"{row.title} ({row.kind.label})",
                 printed[5],
                 printed[6],
                 printed[7],
@@ -939,8 +939,14 @@ def build(
             _("Average attendance rate"),
         ],
         [
-            [row.name, str(OrganisationType(row.type).label), row.city, by_site[row.site_id].city, *org_lines[row.id]]
-            for row in sorted(org_rows, key=lambda r: (by_site[r.site_id].city, r.name.casefold()))
+            [
+                row.name,
+                str(OrganisationType(row.type).label),
+                row.city,
+                str(by_site[row.site_id].city),
+                *org_lines[row.id],
+            ]
+            for row in sorted(org_rows, key=lambda r: (str(by_site[r.site_id].city).casefold(), r.name.casefold()))
         ],
         ["text", "text", "text", "text", "int", "int", "percent"],
     )
@@ -958,7 +964,7 @@ def build(
                         [
                             person.name,
                             org.name,
-                            site.city,
+                            str(site.city),
                             p.attended_hours,
                             p.attendance_rate,
                             _("yes") if p.complete else _("no"),
@@ -980,15 +986,15 @@ def build(
         title = _("%(programme)s — %(city)s", programme=isolate(programme.name), city=isolate(sites[0].city))
     report = Report(
         title=title,
-        programme_name=programme.name,
+        programme_name=str(programme.name),
         scope_label=scope_label,
         consolidated=consolidated,
         period=period,
         generated_at=datetime.now(UTC),
         language=language,
         emblem_file=programme.emblem_file,
-        funder_acknowledgement=programme.funder_acknowledgement,
-        partners=[(s.city, s.partner_organisation) for s in sites],
+        funder_acknowledgement=str(programme.funder_acknowledgement),
+        partners=[(str(s.city), s.partner_organisation) for s in sites],
         totals=totals,
         figures=figures,
         key_figures=figures_table("key-figures", _("Key figures"), figures),
@@ -1041,8 +1047,9 @@ def _competence_map(session: Session, in_scope_orgs) -> tuple[Table, list[str]]:
     """Per competence: how many organisations offer it and how many need it, in all and by
     organisation type (the heat map's cells)."""
     counts = Counter()
-    for name, direction, org_type, n in session.execute(
+    for _id, name, direction, org_type, n in session.execute(
         sa.select(
+            Competence.id,
             Competence.name,
             OrganisationCompetence.direction,
             Organisation.type,
@@ -1051,10 +1058,10 @@ def _competence_map(session: Session, in_scope_orgs) -> tuple[Table, list[str]]:
         .join(OrganisationCompetence, OrganisationCompetence.competence_id == Competence.id)
         .join(Organisation, Organisation.id == OrganisationCompetence.organisation_id)
         .where(Organisation.id.in_(in_scope_orgs))
-        .group_by(Competence.name, OrganisationCompetence.direction, Organisation.type)
+        .group_by(Competence.id, OrganisationCompetence.direction, Organisation.type)
     ):
-        counts[(name, CompetenceDirection(direction), OrganisationType(org_type))] += n
-    names = sorted({name for name, _d, _t in counts})
+        counts[(str(name), CompetenceDirection(direction), OrganisationType(org_type))] += n
+    names = sorted({name for name, _d, _t in counts}, key=str.casefold)
     types = [t for t in OrganisationType if any(key[2] is t for key in counts)]
     rows = []
     for name in names:
@@ -1128,9 +1135,9 @@ def _empowerment(session: Session, programme: Programme, in_scope_orgs):
     per_competence = session.execute(
         pairs.add_columns(Competence.name, *measures)
         .join(Competence, Competence.id == start.competence_id)
-        .group_by(Competence.name)
-        .order_by(Competence.name)
+        .group_by(Competence.id)
     ).all()
+    per_competence = sorted(per_competence, key=lambda r: str(r[0]).casefold())  # in the report's language
     per_type = session.execute(
         pairs.add_columns(Organisation.type, *measures)
         .join(Organisation, Organisation.id == start.organisation_id)
@@ -1170,7 +1177,7 @@ def _empowerment(session: Session, programme: Programme, in_scope_orgs):
         "empowerment-competences",
         _("Empowerment by competence"),
         [_("Competence"), *headers],
-        [row(r[0], *r[1:]) for r in per_competence],
+        [row(str(r[0]), *r[1:]) for r in per_competence],
         ["text", *kinds],
     )
     type_rows = sorted(per_type, key=lambda r: str(OrganisationType(r[0]).label))

@@ -61,8 +61,8 @@ class OrganisationSummary:
     def pairing_table(self) -> Table:
         rows = []
         for p in self.pairings:
-            rows += [[p.city, " · ".join(p.partners), _("taught"), c, who] for c, who in p.taught]
-            rows += [[p.city, " · ".join(p.partners), _("learned"), c, who] for c, who in p.learned]
+            rows += [[str(p.city), " · ".join(p.partners), _("taught"), c, who] for c, who in p.taught]
+            rows += [[str(p.city), " · ".join(p.partners), _("learned"), c, who] for c, who in p.learned]
         return Table(
             "pairing",
             _("Pairing"),
@@ -126,7 +126,7 @@ def build(organisation: Organisation, user: User) -> OrganisationSummary:
         others = {m.organisation_id: m.organisation.name for m in p.members if m.organisation_id != organisation.id}
         summaries.append(
             PairingSummary(
-                city=p.site.city,
+                city=str(p.site.city),
                 partners=list(others.values()),
                 status=str(p.status.label),
                 taught=[
@@ -178,11 +178,10 @@ def build(organisation: Organisation, user: User) -> OrganisationSummary:
         sa.select(Competence.name, SelfAssessment.phase, SelfAssessment.rating)
         .join(Competence, Competence.id == SelfAssessment.competence_id)
         .where(SelfAssessment.organisation_id == organisation.id)
-        .order_by(Competence.name)
     ).all()
     by_competence: dict[str, dict] = {}
-    for name, phase, rating in ratings:
-        by_competence.setdefault(name, {})[phase] = rating
+    for name, phase, rating in sorted(ratings, key=lambda r: str(r[0]).casefold()):  # in the summary's language
+        by_competence.setdefault(str(name), {})[phase] = rating
     assessment = Table(
         "self-assessment",
         _("Self-assessment"),

@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from oep.core.choices import language_choices
-from oep.core.forms import Form, MultiCheckboxField, Subform, options, strip
+from oep.core.forms import Form, Hint, MultiCheckboxField, Subform, TranslatedField, options, strip
 from oep.scheduling.models import SessionKind, SessionStatus
 
 WEEKDAYS = [
@@ -43,11 +43,8 @@ class SessionForm(Form):
     kind = SelectField(_l("Kind"), choices=options((k.value, k.label) for k in SessionKind))
     module_id = SelectField(_l("Module"), coerce=int, default=0)
     pairing_id = SelectField(_l("Pairing that delivers it (workshops)"), coerce=int, default=0)
-    title = StringField(
-        _l("Title"),
-        validators=[Length(max=200)],
-        filters=[strip],
-        description=_l("Leave empty to use the module's title."),
+    title = TranslatedField(
+        _l("Title"), validators=[Hint(maxlength=200)], description=_l("Leave empty to use the module's title.")
     )
     day = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter a date."))])
     start = TimeField(_l("Starts at"), validators=[InputRequired(message=_l("Enter a time."))])
@@ -75,7 +72,7 @@ class SessionForm(Form):
         ),
     )
     language = SelectField(_l("Language"))
-    description = TextAreaField(_l("Description or agenda"), validators=[Length(max=5000)], filters=[strip])
+    description = TranslatedField(_l("Description or agenda"), validators=[Hint(maxlength=5000)], multiline=True)
     is_public = BooleanField(_l("Public: show on the public events page"))
     status = SelectField(
         _l("Status"),

@@ -53,14 +53,14 @@ def feed(sessions: list[ScheduledSession], name: str, link_for) -> bytes:
         event.add("last-modified", sched.updated_at)
         event.add("dtstart", to_local(sched.starts_at, tz))
         event.add("dtend", to_local(sched.ends_at, tz))
-        event.add("summary", sched.title)
+        event.add("summary", str(sched.title))
         event.add("status", STATUS[sched.status])
         event.add("sequence", sched.sequence)
         location = _location(sched)
         if location:
             event.add("location", location)
         link = link_for(sched)
-        description = sched.description
+        description = str(sched.description)
         if sched.is_cancelled and sched.cancel_reason:
             description = f"{sched.cancel_reason}\n\n{description}".strip()
         event.add("description", f"{description}\n\n{link}".strip())

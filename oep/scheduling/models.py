@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oep.core.db import UTCDateTime, enum_type, utcnow
 from oep.core.enums import LabelledEnum
+from oep.core.i18n_text import I18nText, translated_column
 from oep.extensions import db
 
 if TYPE_CHECKING:
@@ -105,7 +106,9 @@ class ScheduledSession(db.Model):
     series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("session_series.id", ondelete="SET NULL"), index=True)
     #: The pairing that co-delivers a skill-transfer workshop.
     pairing_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pairings.id", ondelete="SET NULL"), index=True)
-    title: Mapped[str] = mapped_column(sa.String(200))
+    #: Title and description in the programme's languages (a course session's title starts as
+    #: its module's).
+    title: Mapped[I18nText] = translated_column(200)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: ends_at - starts_at, kept with the times: hour sums then stay plain SQL aggregates on
@@ -116,7 +119,7 @@ class ScheduledSession(db.Model):
     online_url: Mapped[str] = mapped_column(sa.String(500), default="")
     capacity: Mapped[int | None]
     language: Mapped[str] = mapped_column(sa.String(8), default="en")
-    description: Mapped[str] = mapped_column(sa.Text, default="")
+    description: Mapped[I18nText] = translated_column(5000)
     is_public: Mapped[bool] = mapped_column(default=False)
     status: Mapped[SessionStatus] = mapped_column(
         enum_type(SessionStatus, "session_status"), default=SessionStatus.TENTATIVE

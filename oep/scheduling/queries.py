@@ -373,7 +373,12 @@ def notices_of(sched: ScheduledSession, organisation: Organisation | None = None
 def sites_for_scheduling(user: User) -> list[Site]:
     """The sites ``user`` may schedule at: every site for a coordinator, their own for a
     trainer, none for anyone else; by programme name and city, with the programme loaded."""
-    stmt = sa.select(Site).join(Site.programme).options(joinedload(Site.programme)).order_by(Programme.name, Site.city)
+    stmt = (
+        sa.select(Site)
+        .join(Site.programme)
+        .options(joinedload(Site.programme))
+        .order_by(Programme.name_key, Site.city_key)
+    )
     if user.role is Role.TRAINER:
         stmt = stmt.where(Site.id.in_(site_ids_of_trainer(user)))
     elif user.role is not Role.COORDINATOR:

@@ -19,8 +19,10 @@ from oep.attendance.models import Attendance, AttendanceChange, AttendanceStatus
 from oep.core.db import utcnow
 from oep.core.errors import Conflict, InvalidInput
 from oep.core.i18n import spoken_languages
+from oep.core.i18n_text import I18nText
 from oep.core.mail import send_template
 from oep.core.timezones import to_local, to_utc
+from oep.core.validation import Problems, translations
 from oep.organisations.models import Enrolment, EnrolmentStatus, Organisation, Participant
 from oep.pairings.models import Pairing, PairingStatus
 from oep.programmes.models import Module, Site, new_calendar_token
@@ -47,7 +49,9 @@ NOTIFIED_FIELDS = ("starts_at", "ends_at", "venue", "address", "online_url", "st
 
 #: The longest text each field of a session holds, in characters (the columns' lengths; a
 #: description is kept to what people read).
-SESSION_TEXT_LIMITS = {"title": 200, "venue": 200, "address": 300, "online_url": 500, "description": 5000}
+SESSION_TEXT_LIMITS = {"venue": 200, "address": 300, "online_url": 500}
+#: The longest title and description, in each of the programme's languages.
+SESSION_TRANSLATED_LIMITS = {"title": 200, "description": 5000}
 #: A session has at most this many speakers, each with a name, role and organisation of at
 #: most SPEAKER_TEXT_LIMIT characters.
 MAX_SPEAKERS = 20
@@ -76,14 +80,16 @@ class SessionData:
     """What a trainer enters for a session.
 
     ``day`` is a date and ``start``/``end`` are times of day, all in the site's time zone (the
-    service stores UTC). An empty ``title`` takes the module's. ``capacity`` is a number of
+    service stores UTC). ``title`` and ``description`` are texts in the programme's languages
+    (an ``I18nText``, a mapping of language codes to texts, or a plain string for the main
+    language's); an empty ``title`` takes the module's (in all its languages). ``capacity`` is a number of
     places (``None``: no limit); ``language`` an ISO 639-1 code; ``trainer_ids`` the ids of
     users who are trainers or coordinators. ``status`` matters only when the session is
     created (tentative or confirmed); an update keeps the session's own.
     """
 
     kind: SessionKind
-    title: str
+    title: I18nText | dict[str, str] | str
     day: date
     start: time
     end: time
@@ -94,7 +100,7 @@ class SessionData:
     online_url: str = ""
     capacity: int | None = None
     language: str = "en"
-    description: str = ""
+    description: I18nText | dict[str, str] | str = ""
     is_public: bool = False
     status: SessionStatus = SessionStatus.TENTATIVE
     trainer_ids: list[int] = field(default_factory=list)
@@ -121,6 +127,21 @@ def _is_web_address(value: str) -> bool:
     parts = urlsplit(value)
     host = parts.hostname or ""
     return parts.scheme in ("http", "https") and "." in host.strip(".") and not any(c.isspace() for c in value)
+
+
+def _texts(data: SessionData, site: Site) -> dict[str, I18nText]:
+    """The session's title and description as stored, in the programme's languages (a text in
+    another language is refused, one over its limit too)."""
+    languages = site.programme.languages
+    texts = {
+        "title": translations(data.title, languages, single_line=True),
+        "description": translations(data.description, languages),
+    }
+    problems = Problems()
+    for name, limit in SESSION_TRANSLATED_LIMITS.items():
+        problems.translations(name, texts[name], languages, limit)
+    problems.raise_if_any()
+    return texts
 
 
 def _check_fields(data: SessionData) -> None:
@@ -198,9 +219,10 @@ def _apply(
     module = _module_for(session, site, data)
     _check_capacity(data.capacity)
     _check_fields(data)
+    texts = _texts(data, site)
     day = to_local(sched.starts_at, site.timezone).date() if keep_date and sched.starts_at else data.day
     starts_at, ends_at = _times(site, day, data.start, data.end)
-    title = data.title.strip() or (module.title if module else "")
+    title = texts["title"] or (module.title if module else I18nText())
     if not title:
         raise InvalidInput(_("Give the session a title."), field="title")
     pairing = _pairing_for(session, site, data)
@@ -213,7 +235,7 @@ def _apply(
     sched.venue, sched.address, sched.online_url = data.venue.strip(), data.address.strip(), data.online_url.strip()
     sched.capacity = data.capacity
     sched.language = data.language
-    sched.description = data.description.strip()
+    sched.description = texts["description"]
     sched.is_public = data.is_public
     sched.trainers = _trainers_for(session, site, data.trainer_ids)
     sched.speakers = [

@@ -155,10 +155,11 @@ def _modules(site: Site) -> list[Module]:
     ).all()
 
 
-def _session_data(form: SessionForm) -> services.SessionData:
+def _session_data(form: SessionForm, site: Site) -> services.SessionData:
+    languages = site.programme.languages
     return services.SessionData(
         kind=SessionKind(form.kind.data),
-        title=form.title.data or "",
+        title=form.title.data.only(languages),
         day=form.day.data,
         start=form.start.data,
         end=form.end.data,
@@ -169,7 +170,7 @@ def _session_data(form: SessionForm) -> services.SessionData:
         online_url=form.online_url.data or "",
         capacity=form.capacity.data,
         language=form.language.data,
-        description=form.description.data or "",
+        description=form.description.data.only(languages),
         is_public=form.is_public.data,
         status=SessionStatus(form.status.data),
         trainer_ids=form.trainer_ids.data or [],
@@ -194,7 +195,12 @@ def _manageable_site_or_404(site_id: int) -> Site:
 @roles_required(*STAFF)
 def new_session(site_id):
     site = _manageable_site_or_404(site_id)
-    form = SessionForm(modules=_modules(site), trainers=_site_staff(site), pairings=_pairings(site))
+    form = SessionForm(
+        modules=_modules(site),
+        trainers=_site_staff(site),
+        pairings=_pairings(site),
+        text_languages=site.programme.languages,
+    )
     if request.method == "GET":
         form.language.data = site.local_language
         if request.args.get("kind") in SessionKind._value2member_map_:
@@ -204,7 +210,7 @@ def new_session(site_id):
         if request.args.get("date"):
             form.day.data = _date_arg(local_today(site.timezone))
     if form.validate_on_submit():
-        data = _session_data(form)
+        data = _session_data(form, site)
         try:
             if form.repeat.data:
                 created = services.create_series(
@@ -236,7 +242,13 @@ def new_session(site_id):
 def edit(session_id):
     sched = queries.get_managed_session_or_404(current_user, session_id)
     site = sched.site
-    form = SessionForm(obj=sched, modules=_modules(site), trainers=_site_staff(site), pairings=_pairings(site))
+    form = SessionForm(
+        obj=sched,
+        modules=_modules(site),
+        trainers=_site_staff(site),
+        pairings=_pairings(site),
+        text_languages=site.programme.languages,
+    )
     if form.pairing_id.data is None:  # the field is only shown when the site has pairings
         form.pairing_id.data = 0
     if request.method == "GET":
@@ -255,7 +267,7 @@ def edit(session_id):
                 entry.form.name.data, entry.form.role.data = speaker.name, speaker.role
                 entry.form.organisation.data, entry.form.confirmed.data = speaker.organisation, speaker.confirmed
     if form.validate_on_submit():
-        data = _session_data(form)
+        data = _session_data(form, site)
         data.status = sched.status
         try:
             changed = services.update_session(db.session, sched, data, current_user, scope=form.scope.data or "this")

@@ -39,7 +39,11 @@ def programme_form(**overrides):
         "funder_acknowledgement": "Co-funded by the European Union",
     }
     data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
+    # The programme's texts have one input per language: "name-en", "name-da", ...
+    return {(f"{k}-en" if k in TEXTS else k): v for k, v in data.items() if v is not None}
+
+
+TEXTS = {"name", "description", "certificate_signatory_title", "funder_acknowledgement"}
 
 
 def png_bytes(size=(20, 10)) -> bytes:
@@ -81,7 +85,7 @@ def test_an_uploaded_emblem_is_kept_and_served_by_every_backend(any_storage, cli
 @pytest.mark.parametrize(
     "overrides,message",
     [
-        ({"name": ""}, "This field is required."),
+        ({"name": ""}, "Enter the text in English, the main language."),
         ({"ends_on": "2026-12-31"}, "The programme cannot end before it starts."),
         ({"starts_on": "15/01/2027"}, "Not a valid date value."),
         ({"completion_min_attendance_percent": "120"}, "Enter a number between 0 and 100."),
@@ -144,7 +148,7 @@ def test_sites_with_trainers_and_their_rules(client, make):
     trainer = make.trainer(name="Giulia Russo")
     client.login(make.coordinator())
     data = {
-        "city": "Palermo",
+        "city-en": "Palermo",
         "country": "IT",
         "timezone": "Europe/Rome",
         "local_language": "it",
@@ -153,10 +157,10 @@ def test_sites_with_trainers_and_their_rules(client, make):
     assert client.post(f"/programmes/{programme.id}/sites/new", data=data).status_code == 302
     site = db.session.scalar(sa.select(Site))
     assert [t.name for t in site.trainers] == ["Giulia Russo"]
-    again = client.post(f"/programmes/{programme.id}/sites/new", data=dict(data, city="palermo"))
+    again = client.post(f"/programmes/{programme.id}/sites/new", data={**data, "city-en": "palermo"})
     assert again.status_code == 422 and "already has a site in palermo" in again.get_data(as_text=True)
     bad_zone = client.post(
-        f"/programmes/{programme.id}/sites/new", data=dict(data, city="Rome", timezone="Mars/Olympus")
+        f"/programmes/{programme.id}/sites/new", data={**data, "city-en": "Rome", "timezone": "Mars/Olympus"}
     )
     assert bad_zone.status_code == 422 and "Choose a time zone from the list." in bad_zone.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Site)) == 1
@@ -191,18 +195,18 @@ def test_modules_are_ordered_and_can_be_moved(client, make):
     for title in ("Governance", "Fundraising", "Mediation"):
         assert (
             client.post(
-                f"/programmes/{programme.id}/modules/new", data={"title": title, "hours": "6", "mandatory": "y"}
+                f"/programmes/{programme.id}/modules/new", data={"title-en": title, "hours": "6", "mandatory": "y"}
             ).status_code
             == 302
         )
     ordered = lambda: [m.title for m in db.session.scalars(sa.select(Module).order_by(Module.position))]  # noqa: E731
     assert ordered() == ["Governance", "Fundraising", "Mediation"]
-    mediation = db.session.scalar(sa.select(Module).where(Module.title == "Mediation"))
+    mediation = db.session.scalars(sa.select(Module)).all()[-1]
     client.post(f"/programmes/modules/{mediation.id}/move", data={"direction": "up"})
     assert ordered() == ["Governance", "Mediation", "Fundraising"]
-    bad = client.post(f"/programmes/{programme.id}/modules/new", data={"title": "Zero", "hours": "0"})
+    bad = client.post(f"/programmes/{programme.id}/modules/new", data={"title-en": "Zero", "hours": "0"})
     assert bad.status_code == 422 and "Enter between 0.5 and 999 hours." in bad.get_data(as_text=True)
-    bad = client.post(f"/programmes/{programme.id}/modules/new", data={"title": "Words", "hours": "six"})
+    bad = client.post(f"/programmes/{programme.id}/modules/new", data={"title-en": "Words", "hours": "six"})
     assert bad.status_code == 422
 
 
@@ -262,7 +266,7 @@ def test_the_service_refuses_what_only_the_form_used_to_check(make):
         services.create_programme(db.session, data)
     found = {problem.field: problem.message for problem in refused.value.problems}
     assert found == {
-        "name": "At most 200 characters.",
+        "name": "At most 200 characters in English.",
         "starts_on": "Enter a date.",
         "languages": "A programme runs in the languages OEP is translated into "
         "(en, da, de, it, el, sv, ar, uk), not in “tlh”.",
@@ -283,6 +287,13 @@ def test_the_service_refuses_what_only_the_form_used_to_check(make):
 
 
 SITE_FORM = {"city": "Palermo", "country": "IT", "timezone": "Europe/Rome", "local_language": "it"}
+
+
+def site_form(fields: dict) -> dict:
+    """The site form as sent: the city has one input per language of the programme."""
+    return {(f"{k}-en" if k == "city" else k): v for k, v in fields.items()}
+
+
 SITE_RULES = {
     "time zone": ({"timezone": "Mars/Olympus"}, "timezone", "Choose a time zone from the list."),
     "country": ({"country": "XX"}, "country", "Choose a country from the list."),
@@ -291,7 +302,7 @@ SITE_RULES = {
         "local_language",
         "Unknown language “tlh”; use a code such as en, da, de, it, el, ar.",
     ),
-    "no city": ({"city": ""}, "city", "This field is required."),
+    "no city": ({"city": ""}, "city", "Enter the text in English, the main language."),
 }
 
 
@@ -299,7 +310,7 @@ SITE_RULES = {
 def test_a_site_rule_is_the_same_on_the_page_and_in_the_service(client, make, changes, field, message):
     programme = make.programme()
     client.login(make.coordinator())
-    page = client.post(f"/programmes/{programme.id}/sites/new", data=SITE_FORM | changes)
+    page = client.post(f"/programmes/{programme.id}/sites/new", data=site_form(SITE_FORM | changes))
     assert page.status_code == 422
     assert field_errors(page.get_data(as_text=True), field) == message
     with pytest.raises(InvalidInput) as refused:
@@ -322,7 +333,7 @@ def test_a_module_rule_is_the_same_on_the_page_and_in_the_service(client, make, 
     programme = make.programme()
     client.login(make.coordinator())
     message = "Enter between 0.5 and 999 hours."
-    page = client.post(f"/programmes/{programme.id}/modules/new", data={"title": "Fundraising", "hours": hours})
+    page = client.post(f"/programmes/{programme.id}/modules/new", data={"title-en": "Fundraising", "hours": hours})
     assert page.status_code == 422
     assert field_errors(page.get_data(as_text=True), "hours") == message
     with pytest.raises(InvalidInput) as refused:
@@ -354,7 +365,7 @@ def test_a_value_the_form_cannot_read_does_not_hide_the_other_problems(client, m
     text = page.get_data(as_text=True)
     assert page.status_code == 422
     assert field_errors(text, "starts_on") == "Not a valid date value."  # read by the form, said once
-    assert field_errors(text, "name") == "This field is required."
+    assert field_errors(text, "name") == "Enter the text in English, the main language."
     assert field_errors(text, "checkin_code_seconds") == "Enter a number between 10 and 600."
-    page = client.post(f"/programmes/{make.programme().id}/modules/new", data={"title": "", "hours": "six"})
-    assert field_errors(page.get_data(as_text=True), "title") == "This field is required."
+    page = client.post(f"/programmes/{make.programme().id}/modules/new", data={"title-en": "", "hours": "six"})
+    assert field_errors(page.get_data(as_text=True), "title") == "Enter the text in English, the main language."

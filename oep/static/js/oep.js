@@ -34,6 +34,17 @@
     if (note) { note.hidden = false; }
   });
 
+  // The programme form: a text's input in a language shows while that language is ticked.
+  // Without JavaScript, the inputs of newly ticked languages appear once the form is saved.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (box.type !== "checkbox" || box.name !== "languages" || !box.form) { return; }
+    Array.prototype.forEach.call(
+      box.form.querySelectorAll("[data-translation-lang='" + box.value + "']"),
+      function (input) { input.hidden = !box.checked; }
+    );
+  });
+
   // Read-only inputs holding an address select themselves, ready to copy.
   document.addEventListener("focusin", function (event) {
     if (event.target.classList && event.target.classList.contains("select-on-focus")) {
