@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 
 from oep.core.errors import InvalidInput
 from oep.core.i18n import language_name
-from oep.core.i18n_text import I18nText
+from oep.core.i18n_text import ANY_LANGUAGE, I18nText
 
 #: The longest e-mail address there can be (RFC 5321: a 256-octet path minus its brackets).
 EMAIL_MAX_LENGTH = 254
@@ -43,12 +43,16 @@ def one_line(value: str | None) -> str:
 
 
 def translations(value: I18nText | dict | str | None, languages: list[str], *, single_line: bool = False) -> I18nText:
-    """Texts in several languages as stored: a plain string is the text in the first of
-    ``languages`` (the main one); each text trimmed (made ``one_line`` when ``single_line``),
-    empty ones dropped, and the languages in the order of ``languages``."""
+    """Texts in several languages as stored: a plain string (or a text in no particular
+    language, ``"*"``) is the text in the first of ``languages`` (the main one) unless that is
+    given; each text trimmed (made ``one_line`` when ``single_line``), empty ones dropped, and
+    the languages in the order of ``languages``."""
     main = languages[0] if languages else "en"
-    text = I18nText.of(value, main).map(one_line if single_line else str.strip)
-    return text.ordered(languages)
+    texts = I18nText.of(value, main).map(one_line if single_line else str.strip).as_dict()
+    neutral = texts.pop(ANY_LANGUAGE, None)
+    if neutral and not texts.get(main):
+        texts[main] = neutral
+    return I18nText(texts).ordered(languages)
 
 
 def web_address(value: str | None) -> str:

@@ -444,3 +444,94 @@ NARRATIVES = {
         "3. Publish the workshops in the [municipal events calendar](https://example.org/events)."
     ),
 }
+
+# --- the programme's texts in its other languages ---------------------------------------------
+# The coordinator writes the programme's texts in English (its main language) and in the
+# languages of the partner cities, so that certificates, pages and reports show them in each
+# reader's language; what is not given here falls back to English.
+
+PROGRAMME_NAME = {
+    "it": "OEP 2026 — Città interculturali che imparano insieme",
+    "el": "OEP 2026 — Διαπολιτισμικές πόλεις μαθαίνουν μαζί",
+    "de": "OEP 2026 — Interkulturelle Städte lernen gemeinsam",
+    "da": "OEP 2026 — Interkulturelle byer lærer sammen",
+}
+SIGNATORY_TITLE = {
+    "it": "Coordinatrice del programma",
+    "el": "Συντονίστρια του προγράμματος",
+    "de": "Programmkoordinatorin",
+    "da": "Programkoordinator",
+}
+MODULE_TITLES = {
+    "Organisational development and good governance": {
+        "it": "Sviluppo organizzativo e buona governance",
+        "el": "Οργανωσιακή ανάπτυξη και χρηστή διακυβέρνηση",
+        "de": "Organisationsentwicklung und gute Vereinsführung",
+        "da": "Organisationsudvikling og god foreningsledelse",
+    },
+    "Project design and fundraising": {
+        "it": "Progettazione e raccolta fondi",
+        "el": "Σχεδιασμός έργων και άντληση πόρων",
+        "de": "Projektplanung und Fundraising",
+        "da": "Projektdesign og fundraising",
+    },
+    "Volunteer management": {
+        "it": "Gestione dei volontari",
+        "el": "Διαχείριση εθελοντών",
+        "de": "Ehrenamtsmanagement",
+        "da": "Frivilligledelse",
+    },
+    "Intercultural communication and mediation": {
+        "it": "Comunicazione e mediazione interculturale",
+        "el": "Διαπολιτισμική επικοινωνία και διαμεσολάβηση",
+        "de": "Interkulturelle Kommunikation und Mediation",
+        "da": "Interkulturel kommunikation og mægling",
+    },
+    "Communication and social media": {
+        "it": "Comunicazione e social media",
+        "el": "Επικοινωνία και μέσα κοινωνικής δικτύωσης",
+        "de": "Öffentlichkeitsarbeit und soziale Medien",
+        "da": "Kommunikation og sociale medier",
+    },
+    "Networking and advocacy with local authorities": {
+        "it": "Reti e advocacy con le istituzioni locali",
+        "el": "Δικτύωση και συνηγορία με την τοπική αυτοδιοίκηση",
+        "de": "Vernetzung und Interessenvertretung gegenüber der Kommune",
+        "da": "Netværk og påvirkning over for kommunen",
+    },
+    "Co-designing skill-transfer workshops": {
+        "it": "Co-progettare i laboratori di trasferimento di competenze",
+        "el": "Συσχεδιασμός εργαστηρίων μεταφοράς δεξιοτήτων",
+        "de": "Workshops zum Kompetenztransfer gemeinsam gestalten",
+        "da": "Fælles design af workshops om kompetenceoverførsel",
+    },
+    "Evaluation and measuring impact": {
+        "it": "Valutazione e misurazione dell’impatto",
+        "el": "Αξιολόγηση και μέτρηση του αντίκτυπου",
+        "de": "Evaluation und Wirkungsmessung",
+        "da": "Evaluering og måling af effekt",
+    },
+}
+#: Each city as it is written in the programme's other languages.
+CITY_NAMES = {
+    "Palermo": {"el": "Παλέρμο", "ar": "باليرمو", "uk": "Палермо"},
+    "Athens": {"it": "Atene", "el": "Αθήνα", "de": "Athen", "da": "Athen", "ar": "أثينا", "uk": "Афіни"},
+    "Kassel": {"el": "Κάσελ", "ar": "كاسل", "uk": "Кассель"},
+    "Aarhus": {"el": "Ώρχους", "ar": "آرهوس", "uk": "Орхус"},
+    "Thessaloniki": {"it": "Salonicco", "el": "Θεσσαλονίκη", "ar": "سالونيك", "uk": "Салоніки"},
+}
+#: The public evening each site holds, in the programme's languages ({city} in each).
+OPEN_EVENING_TITLE = {
+    "en": "Open intercultural evening — {city}",
+    "it": "Serata interculturale aperta — {city}",
+    "el": "Ανοιχτή διαπολιτισμική βραδιά — {city}",
+    "de": "Offener interkultureller Abend — {city}",
+    "da": "Åben interkulturel aften — {city}",
+}
+OPEN_EVENING_DESCRIPTION = {
+    "en": "Food, music and stories from the communities of the city. Everyone is welcome.",
+    "it": "Cibo, musica e storie dalle comunità della città. Tutti sono benvenuti.",
+    "el": "Φαγητό, μουσική και ιστορίες από τις κοινότητες της πόλης. Όλοι είναι ευπρόσδεκτοι.",
+    "de": "Essen, Musik und Geschichten aus den Gemeinschaften der Stadt. Alle sind willkommen.",
+    "da": "Mad, musik og fortællinger fra byens fællesskaber. Alle er velkomne.",
+}

@@ -84,7 +84,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
     programme = programmes.create_programme(
         session,
         programmes.ProgrammeData(
-            name=data.PROGRAMME["name"],
+            name={"en": data.PROGRAMME["name"], **data.PROGRAMME_NAME},
             description=data.PROGRAMME["description"],
             starts_on=starts,
             ends_on=starts + timedelta(days=300),
@@ -93,8 +93,8 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
             completion_min_attendance_percent=80,
             completion_requires_mandatory_modules=True,
             certificate_signatory_name=data.PROGRAMME["signatory"][0],
-            certificate_signatory_title=data.PROGRAMME["signatory"][1],
-            funder_acknowledgement="Co-funded by the European Union",
+            certificate_signatory_title={"en": data.PROGRAMME["signatory"][1], **data.SIGNATORY_TITLE},
+            funder_acknowledgement=None,  # the EU's own wording in each of the programme's EU languages
             emblem_file=emblem,
             certificate_signature_file=signature,
         ),
@@ -103,7 +103,12 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
         programmes.add_module(
             session,
             programme,
-            programmes.ModuleData(title=title, summary=summary, hours=Decimal(hours), mandatory=mandatory),
+            programmes.ModuleData(
+                title={"en": title, **data.MODULE_TITLES[title]},
+                summary=summary,
+                hours=Decimal(hours),
+                mandatory=mandatory,
+            ),
         )
 
     competences = {
@@ -123,7 +128,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
             session,
             programme,
             programmes.SiteData(
-                city=site_data["city"],
+                city={"en": site_data["city"], **data.CITY_NAMES[site_data["city"]]},
                 country=site_data["country"],
                 timezone=site_data["timezone"],
                 local_language=site_data["local_language"],
@@ -150,7 +155,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
                         name=name,
                         type=OrganisationType(org_type),
                         sector=sector,
-                        city=site_data["city"],
+                        city={"en": site_data["city"], **data.CITY_NAMES[site_data["city"]]},
                         website=f"https://www.example.org/{contact_number}",
                         languages=languages,
                         description=f"{sector} in {site_data['city']}.",
@@ -242,7 +247,7 @@ def _schedule(session: Session, rng: random.Random, programme, coordinator, toda
     modules = sorted(programme.modules, key=lambda m: m.position)
     for site in programme.sites:
         trainer_ids = [t.id for t in site.trainers]
-        weekday = COURSE_WEEKDAY.get(site.city, 1)
+        weekday = COURSE_WEEKDAY.get(site.city.main, 1)
         day = programme.starts_on + timedelta(days=(weekday - programme.starts_on.weekday()) % 7)
         course = []
         for module in modules:
@@ -263,7 +268,7 @@ def _schedule(session: Session, rng: random.Random, programme, coordinator, toda
                     trainer_ids=trainer_ids,
                 )
                 course.append(scheduling.create_session(session, site, data, coordinator))
-                day += timedelta(days=(3 if len(course) % 2 else 4) if site.city in INTENSIVE else 7)
+                day += timedelta(days=(3 if len(course) % 2 else 4) if site.city.main in INTENSIVE else 7)
         people = session.scalars(
             sa.select(Participant)
             .where(Participant.id.in_(completion.roster_ids_of_site(site)))
@@ -276,7 +281,7 @@ def _schedule(session: Session, rng: random.Random, programme, coordinator, toda
         for number, sched in enumerate(course):
             if sched.ends_at > now:
                 continue
-            falling = site.city in FALLING and number >= held_count - 3
+            falling = site.city.main in FALLING and number >= held_count - 3
             marks = []
             for person in people:
                 roll = rng.random()
@@ -305,7 +310,10 @@ def _schedule(session: Session, rng: random.Random, programme, coordinator, toda
             site,
             scheduling.SessionData(
                 kind=SessionKind.EVENT,
-                title=f"Open intercultural evening — {site.city}",
+                title={
+                    code: title.format(city=site.city.localize(code, ["en"]))
+                    for code, title in data.OPEN_EVENING_TITLE.items()
+                },
                 day=event_day,
                 start=time(18, 0),
                 end=time(21, 0),
@@ -314,7 +322,7 @@ def _schedule(session: Session, rng: random.Random, programme, coordinator, toda
                 language=site.local_language,
                 is_public=True,
                 status=SessionStatus.CONFIRMED,
-                description="Food, music and stories from the communities of the city. Everyone is welcome.",
+                description=data.OPEN_EVENING_DESCRIPTION,
                 speakers=[
                     scheduling.SpeakerData("Local committee", "Welcome"),
                     scheduling.SpeakerData("A pairing of the programme", "Our workshop", confirmed=False),
@@ -328,7 +336,7 @@ def _schedule(session: Session, rng: random.Random, programme, coordinator, toda
             site,
             scheduling.SessionData(
                 kind=SessionKind.MEETING,
-                title=f"Intercultural City Committee — {site.city}",
+                title=f"Intercultural City Committee — {site.city.main}",
                 day=today + timedelta(days=20),
                 start=time(16, 0),
                 end=time(18, 0),
@@ -351,7 +359,7 @@ def _pair(session: Session, programme, coordinator, today: date) -> None:
         proposed = session.scalars(
             sa.select(Pairing).where(Pairing.site_id == site.id, Pairing.status == PairingStatus.PROPOSED)
         ).all()
-        if site.city == "Palermo":
+        if site.city.main == "Palermo":
             proposed = [p for p in proposed if demo_org in [m.organisation_id for m in p.members]]
         confirmed = pairings.confirm(session, proposed, coordinator)
         for index, pairing in enumerate(confirmed):
@@ -433,7 +441,7 @@ def _report_material(session: Session, rng: random.Random, programme, coordinato
                 )
             )
     for site in programme.sites:
-        finished = site.city in INTENSIVE
+        finished = site.city.main in INTENSIVE
         organisations_here = session.scalars(
             sa.select(Enrolment.organisation_id).where(
                 Enrolment.site_id == site.id, Enrolment.status == EnrolmentStatus.ACCEPTED
@@ -452,7 +460,7 @@ def _report_material(session: Session, rng: random.Random, programme, coordinato
                 end = {cid: min(5, rating + rng.choice([0, 1, 1, 2, 2])) for cid, rating in start.items()}
                 feedback.save_self_assessment(session, organisation, programme, AssessmentPhase.END, end, end_open=True)
         texts = {NarrativeSection(key): text for key, text in data.NARRATIVES.items()}
-        if site.city not in ("Palermo", "Athens"):
+        if site.city.main not in ("Palermo", "Athens"):
             texts = {NarrativeSection.CONTEXT: texts[NarrativeSection.CONTEXT]}
         reports.save_narratives(session, site, texts, coordinator)
 

@@ -141,7 +141,7 @@ def test_length_date_and_number_messages_are_translated_too(client, make):
     client.post("/language", data={"lang": "de"})
     response = client.post(
         f"/sites/{site.id}/sessions/new",
-        data={"title": "x" * 300, "kind": "course", "day": "2026-02-31", "start": "10:00", "end": "12:00"}
+        data={"venue": "x" * 300, "kind": "course", "day": "2026-02-31", "start": "10:00", "end": "12:00"}
         | {"capacity": "many"},
     )
     page = response.get_data(as_text=True)

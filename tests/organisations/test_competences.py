@@ -10,13 +10,13 @@ from oep.organisations.models import Competence, CompetenceDirection, Organisati
 
 def test_coordinator_keeps_the_catalogue(client, make):
     client.login(make.coordinator())
-    assert client.post("/competences", data={"name": "Fundraising", "description": "Grants"}).status_code == 302
-    duplicate = client.post("/competences", data={"name": "  fundraising "})
+    assert client.post("/competences", data={"name-en": "Fundraising", "description-en": "Grants"}).status_code == 302
+    duplicate = client.post("/competences", data={"name-en": "  fundraising "})
     assert duplicate.status_code == 422 and "already has" in duplicate.get_data(as_text=True)
     competence = db.session.scalar(sa.select(Competence))
-    assert client.post(f"/competences/{competence.id}/edit", data={"name": "Fundraising and grants"}).status_code == 302
+    assert client.post(f"/competences/{competence.id}/edit", data={"name-en": "Fundraising and grants"}).status_code == 302
     assert competence.name == "Fundraising and grants"
-    assert client.post("/competences", data={"name": ""}).status_code == 422
+    assert client.post("/competences", data={"name-en": ""}).status_code == 422
 
 
 def test_a_competence_in_use_cannot_be_deleted(client, make):

@@ -34,7 +34,8 @@ def session_form(module, **overrides):
         "status": "confirmed",
     }
     data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
+    # The title has one input per language of the programme (here English alone).
+    return {("title-en" if k == "title" else k): v for k, v in data.items() if v is not None}
 
 
 def all_sessions():
