@@ -155,7 +155,7 @@ def load_demo(session: Session, seed: int = 2026, today: date | None = None) -> 
                         name=name,
                         type=OrganisationType(org_type),
                         sector=sector,
-                        city={"en": site_data["city"], **data.CITY_NAMES[site_data["city"]]},
+                        city=site_data["city"],
                         website=f"https://www.example.org/{contact_number}",
                         languages=languages,
                         description=f"{sector} in {site_data['city']}.",
@@ -255,7 +255,7 @@ def _schedule(session: Session, rng: random.Random, programme, coordinator, toda
             parts = 2 if hours >= 4 else 1
             for _ in range(parts):
                 length = hours // parts
-                data = scheduling.SessionData(
+                course_session = scheduling.SessionData(
                     kind=SessionKind.COURSE,
                     title="",
                     day=day,
@@ -267,7 +267,7 @@ def _schedule(session: Session, rng: random.Random, programme, coordinator, toda
                     status=SessionStatus.CONFIRMED,
                     trainer_ids=trainer_ids,
                 )
-                course.append(scheduling.create_session(session, site, data, coordinator))
+                course.append(scheduling.create_session(session, site, course_session, coordinator))
                 day += timedelta(days=(3 if len(course) % 2 else 4) if site.city.main in INTENSIVE else 7)
         people = session.scalars(
             sa.select(Participant)

@@ -166,8 +166,9 @@ def explain(
 
 
 def competence_names() -> dict[int, str]:
-    """``{competence id: name}`` for the whole catalogue, in one query."""
-    return dict(db.session.execute(sa.select(Competence.id, Competence.name)).all())
+    """``{competence id: name}`` for the whole catalogue, each name in the current language (a
+    page's, a report's), in one query."""
+    return {id_: str(name) for id_, name in db.session.execute(sa.select(Competence.id, Competence.name))}
 
 
 # --- meetings --------------------------------------------------------------------------------------

@@ -221,7 +221,7 @@ def test_workshops_of_a_pairing_and_their_reach(client_factory, make):
         data={
             "kind": "workshop",
             "pairing_id": pairing.id,
-            "title": "Fundraising for beginners",
+            "title-en": "Fundraising for beginners",
             "day": day,
             "start": "18:00",
             "end": "20:00",
@@ -254,7 +254,7 @@ def test_workshops_of_a_pairing_and_their_reach(client_factory, make):
         data={
             "kind": "event",
             "pairing_id": pairing.id,
-            "title": "X",
+            "title-en": "X",
             "day": day,
             "start": "18:00",
             "end": "19:00",
