@@ -14,7 +14,9 @@ def test_coordinator_keeps_the_catalogue(client, make):
     duplicate = client.post("/competences", data={"name-en": "  fundraising "})
     assert duplicate.status_code == 422 and "already has" in duplicate.get_data(as_text=True)
     competence = db.session.scalar(sa.select(Competence))
-    assert client.post(f"/competences/{competence.id}/edit", data={"name-en": "Fundraising and grants"}).status_code == 302
+    assert (
+        client.post(f"/competences/{competence.id}/edit", data={"name-en": "Fundraising and grants"}).status_code == 302
+    )
     assert competence.name == "Fundraising and grants"
     assert client.post("/competences", data={"name-en": ""}).status_code == 422
 
