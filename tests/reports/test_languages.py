@@ -6,9 +6,11 @@ from __future__ import annotations
 import io
 import re
 
+import openpyxl
 from flask_babel import force_locale, gettext
 from pypdf import PdfReader
 
+from oep.core.i18n_text import I18nText
 from oep.organisations.models import OrganisationType
 from oep.reports.models import ReportFormat
 from tests.reports.test_files import make_file
@@ -67,3 +69,31 @@ def test_a_report_in_arabic_is_laid_out_right_to_left(make, world, tmp_path):
     assert any("Associazione Arcobaleno" in line for line in visual_lines(data))
     drawn, missing = glyphs_drawn(data)
     assert missing == 0 and set(ARABIC_ORGANISATION.replace(" ", "")) <= drawn
+
+
+def test_the_report_and_its_workbook_print_the_programmes_texts_in_their_language(make, world):
+    programme = world.programme
+    programme.languages = ["en", "it"]
+    programme.name = I18nText({"en": "Cities Learning Together", "it": "Città che imparano insieme"})
+    world.palermo.city = I18nText({"en": "Palermo", "it": "Palermo"})
+    world.athens.city = I18nText({"en": "Athens", "it": "Atene"})
+    fundraising = world.sessions[0].module
+    fundraising.title = I18nText({"en": "Fundraising", "it": "Raccolta fondi"})
+    for sched in world.sessions:  # a course session's title is its own, copied from its module's
+        if sched.module is fundraising:
+            sched.title = fundraising.title
+    world.competences["fundraising"].name = I18nText({"en": "Fundraising", "it": "Raccolta di fondi"})
+    make.db.flush()
+    data, _record = make_file(world, ReportFormat.XLSX, language="it")
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    cells = {str(value) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for value in row}
+    assert {"Raccolta fondi", "Atene", "Raccolta di fondi"} <= cells
+    assert not {"Fundraising", "Athens"} & cells
+    pdf, _record = make_file(world, ReportFormat.PDF, language="it")
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Città che imparano insieme" in text and "Raccolta fondi" in text and "Atene" in text
+    assert "Cities Learning Together" not in text and "Athens" not in text
+    english, _record = make_file(world, ReportFormat.XLSX, language="en")
+    book = openpyxl.load_workbook(io.BytesIO(english))
+    cells = {str(value) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for value in row}
+    assert {"Fundraising", "Athens"} <= cells and "Raccolta fondi" not in cells
