@@ -91,7 +91,7 @@ def test_upgrading_keeps_the_programmes_texts_as_their_main_languages(empty_data
     table the migration copies (enrolments to sites) survive it; downgrading gives them back."""
     app = make_test_app(empty_database, tmp_path)
     with app.app_context():
-        upgrade(revision="0006_badge_credentials")
+        upgrade(revision="0007_stored_files")
         with db.engine.begin() as conn:
             conn.execute(
                 sa.text(
@@ -156,7 +156,7 @@ def test_upgrading_keeps_the_programmes_texts_as_their_main_languages(empty_data
             {"en": "Grants"},
         ]
         assert read("SELECT count(*) FROM enrolments") == [1]
-        downgrade(revision="0006_badge_credentials")
+        downgrade(revision="0007_stored_files")
         assert read("SELECT name, funder_acknowledgement FROM programmes") == ["Πόλεις μαζί", "Με τη συγχρηματοδότηση"]
         assert read("SELECT city FROM sites") == ["Αθήνα"]
         assert read("SELECT count(*) FROM enrolments") == [1]
